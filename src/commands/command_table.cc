@@ -1,0 +1,99 @@
+#include "commands/command_table.h"
+
+#include <cctype>
+#include <memory>
+
+namespace spindle::commands {
+namespace {
+
+constexpr const char* kFlagNames[] = {
+    "write",        "readonly",      "denyoom",         "module",         "admin",
+    "pubsub",       "noscript",      "blocking",        "loading",        "stale",
+    "skip_monitor", "skip_slowlog",  "asking",          "fast",           "no_auth",
+    "may_replicate", "sentinel",     "only_sentinel",   "no_mandatory_keys", "protected",
+    "module_getkeys", "module_no_cluster", "no_async_loading", "no_multi", "movablekeys",
+    "allow_busy"};
+
+constexpr const char* kAclNames[] = {
+    "keyspace", "read",  "write", "set",      "sortedset",  "list",       "hash",
+    "string",   "bitmap", "hyperloglog", "geo", "stream",   "pubsub",     "admin",
+    "fast",     "slow",  "blocking", "dangerous", "connection", "transaction", "scripting"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void ApplyImplicitCategories(CommandSpec* spec) {
+  if (spec->flags & kCmdWrite) spec->acl_categories |= kAclWrite;
+  if ((spec->flags & kCmdReadOnly) && !(spec->acl_categories & kAclScripting)) {
+    spec->acl_categories |= kAclRead;
+  }
+  if (spec->flags & kCmdAdmin) spec->acl_categories |= kAclAdmin | kAclDangerous;
+  if (spec->flags & kCmdPubSub) spec->acl_categories |= kAclPubSub;
+  if (spec->flags & kCmdFast) spec->acl_categories |= kAclFast;
+  if (spec->flags & kCmdBlocking) spec->acl_categories |= kAclBlocking;
+  if (!(spec->acl_categories & kAclFast)) spec->acl_categories |= kAclSlow;
+  for (auto& sub : spec->subcommands) ApplyImplicitCategories(&sub);
+}
+
+}  // namespace
+
+std::span<const char* const> CommandFlagNames() { return kFlagNames; }
+std::span<const char* const> AclCategoryNames() { return kAclNames; }
+
+std::vector<int> CommandSpec::KeyPositions(size_t argc) const {
+  std::vector<int> keys;
+  if (first_key <= 0) return keys;
+  int last = last_key;
+  if (last < 0) last = static_cast<int>(argc) + last;
+  int step = key_step > 0 ? key_step : 1;
+  for (int i = first_key; i <= last && i < static_cast<int>(argc); i += step) keys.push_back(i);
+  return keys;
+}
+
+void CommandTable::Add(CommandSpec spec) {
+  spec.name = Lower(spec.name);
+  ApplyImplicitCategories(&spec);
+  auto it = commands_.find(spec.name);
+  if (it != commands_.end()) {
+    // Re-registration replaces the entry in place (tests, rename-command).
+    *it->second = std::move(spec);
+    return;
+  }
+  auto owned = std::make_unique<CommandSpec>(std::move(spec));
+  order_.push_back(owned.get());
+  std::string key = owned->name;
+  commands_.emplace(std::move(key), std::move(owned));
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  char buf[64];
+  if (name.size() >= sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) {
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  }
+  auto it = commands_.find(std::string_view(buf, name.size()));
+  return it == commands_.end() ? nullptr : it->second.get();
+}
+
+const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
+                                                std::string_view sub) {
+  for (const auto& s : container.subcommands) {
+    size_t bar = s.name.find('|');
+    std::string_view short_name = std::string_view(s.name).substr(bar + 1);
+    if (short_name.size() != sub.size()) continue;
+    bool eq = true;
+    for (size_t i = 0; i < sub.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(sub[i])) != short_name[i]) {
+        eq = false;
+        break;
+      }
+    }
+    if (eq) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace spindle::commands

@@ -1,0 +1,159 @@
+#pragma once
+// The command table: every command declared as data (name, arity, flags, ACL
+// categories, key positions, docs) next to its handler. The dispatcher checks
+// arity centrally, so a handler may index args[0 .. |arity|-1] without checks.
+//
+// Arity follows Redis: N > 0 means exactly N arguments (the name included),
+// -N means at least N.
+//
+// Thread: built at start-up, then read-only on the main thread.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/reply_builder.h"
+#include "storage/keyspace.h"
+
+namespace spindle::commands {
+
+// Per-connection state a command may need. server::Client implements it;
+// handlers that live in the server layer downcast to server::Client.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual int db_index() const = 0;
+};
+
+struct CommandContext {
+  std::span<const std::string_view> args;  // args[0] is the command name
+  protocol::ReplyBuilder* reply = nullptr;
+  storage::Keyspace* keyspace = nullptr;
+  storage::Database* db = nullptr;  // the client's selected database
+  Session* session = nullptr;
+  int64_t now_ms = 0;  // cached wall time of this command, unix ms
+
+  size_t argc() const { return args.size(); }
+};
+
+using Handler = void (*)(CommandContext& ctx);
+
+// Command flags, with the names COMMAND INFO reports (see kFlagNames).
+enum CommandFlag : uint32_t {
+  kCmdWrite = 1u << 0,
+  kCmdReadOnly = 1u << 1,
+  kCmdDenyOom = 1u << 2,
+  kCmdModule = 1u << 3,
+  kCmdAdmin = 1u << 4,
+  kCmdPubSub = 1u << 5,
+  kCmdNoScript = 1u << 6,
+  kCmdBlocking = 1u << 7,
+  kCmdLoading = 1u << 8,
+  kCmdStale = 1u << 9,
+  kCmdSkipMonitor = 1u << 10,
+  kCmdSkipSlowlog = 1u << 11,
+  kCmdAsking = 1u << 12,
+  kCmdFast = 1u << 13,
+  kCmdNoAuth = 1u << 14,
+  kCmdMayReplicate = 1u << 15,
+  kCmdSentinel = 1u << 16,
+  kCmdOnlySentinel = 1u << 17,
+  kCmdNoMandatoryKeys = 1u << 18,
+  kCmdProtected = 1u << 19,
+  kCmdModuleGetKeys = 1u << 20,
+  kCmdModuleNoCluster = 1u << 21,
+  kCmdNoAsyncLoading = 1u << 22,
+  kCmdNoMulti = 1u << 23,
+  kCmdMovableKeys = 1u << 24,
+  kCmdAllowBusy = 1u << 25,
+};
+
+// ACL categories, in Redis's order (ACL CAT lists them in this order).
+enum AclCategory : uint64_t {
+  kAclKeyspace = 1ull << 0,
+  kAclRead = 1ull << 1,
+  kAclWrite = 1ull << 2,
+  kAclSet = 1ull << 3,
+  kAclSortedSet = 1ull << 4,
+  kAclList = 1ull << 5,
+  kAclHash = 1ull << 6,
+  kAclString = 1ull << 7,
+  kAclBitmap = 1ull << 8,
+  kAclHyperLogLog = 1ull << 9,
+  kAclGeo = 1ull << 10,
+  kAclStream = 1ull << 11,
+  kAclPubSub = 1ull << 12,
+  kAclAdmin = 1ull << 13,
+  kAclFast = 1ull << 14,
+  kAclSlow = 1ull << 15,
+  kAclBlocking = 1ull << 16,
+  kAclDangerous = 1ull << 17,
+  kAclConnection = 1ull << 18,
+  kAclTransaction = 1ull << 19,
+  kAclScripting = 1ull << 20,
+};
+
+// Names of the flags and categories, indexed by bit position.
+std::span<const char* const> CommandFlagNames();
+std::span<const char* const> AclCategoryNames();
+
+struct CommandSpec {
+  std::string name;  // lower case; a subcommand is "container|sub"
+  int arity = 0;
+  uint32_t flags = 0;
+  uint64_t acl_categories = 0;  // without the @fast/@slow implied by kCmdFast (added at Add)
+  int first_key = 0;            // 0: no keys
+  int last_key = 0;             // -1: the last argument, -2: the one before ...
+  int key_step = 0;
+  Handler handler = nullptr;
+  // COMMAND DOCS
+  std::string summary;
+  std::string since;
+  std::string group;       // "string", "generic", "connection", "server", ...
+  std::string complexity;
+  std::vector<CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG ...)
+
+  bool is_container() const { return !subcommands.empty(); }
+  bool ArityOk(size_t argc) const {
+    return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+  }
+  // The argument positions of the keys of this invocation (COMMAND GETKEYS,
+  // cluster-aware clients). Empty when the command has no keys.
+  std::vector<int> KeyPositions(size_t argc) const;
+};
+
+class CommandTable {
+ public:
+  // Adds a command. Commands flagged kCmdFast get @fast, the others @slow
+  // (as Redis's setImplicitACLCategories); kCmdWrite adds @write, kCmdReadOnly
+  // @read (unless @scripting), kCmdAdmin @admin and @dangerous, kCmdPubSub
+  // @pubsub, kCmdBlocking @blocking.
+  void Add(CommandSpec spec);
+
+  // Case-insensitive lookup of a top-level command; nullptr if unknown.
+  const CommandSpec* Find(std::string_view name) const;
+  // Case-insensitive lookup of a container's subcommand; nullptr if unknown.
+  static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
+
+  size_t size() const { return commands_.size(); }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& c : order_) fn(*c);
+  }
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<CommandSpec>, storage::StringHash,
+                     std::equal_to<>>
+      commands_;
+  std::vector<const CommandSpec*> order_;
+};
+
+// Families register themselves here (one function per *_commands.cc).
+void RegisterStringCommands(CommandTable* table);
+void RegisterKeyCommands(CommandTable* table);
+
+}  // namespace spindle::commands

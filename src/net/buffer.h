@@ -1,0 +1,51 @@
+#pragma once
+// Buffer: a client's query buffer. Contiguous bytes [read, write) with free
+// space after them. ReadFd reads with readv into the free space plus a 64 KiB
+// stack buffer, so a small or idle client keeps a small buffer and one read
+// still takes up to 64 KiB more without an ioctl to size it (muduo's design).
+//
+// Consumed bytes are dropped from the front; the buffer compacts (memmove)
+// only when it needs room, and Release() frees the storage of an empty buffer
+// so idle clients hold none.
+//
+// Thread: one thread at a time (main or the I/O thread serving the client).
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+namespace spindle::net {
+
+class Buffer {
+ public:
+  Buffer() = default;
+
+  const char* data() const { return buf_.get() + read_; }
+  size_t size() const { return write_ - read_; }
+  bool empty() const { return read_ == write_; }
+  size_t capacity() const { return cap_; }
+
+  void Append(const char* data, size_t len);
+  void Append(std::string_view s) { Append(s.data(), s.size()); }
+  // Drops n bytes from the front.
+  void Consume(size_t n);
+  // Makes room for at least n more bytes after the data (e.g. a known bulk).
+  void Reserve(size_t n);
+  // Frees the storage if the buffer is empty.
+  void Release();
+
+  // Reads once from fd (non-blocking). Returns bytes read, 0 on EOF, -1 on
+  // error with *saved_errno set (EAGAIN included). max_bytes caps the read.
+  ssize_t ReadFd(int fd, int* saved_errno, size_t max_bytes = 1 << 20);
+
+ private:
+  void EnsureWritable(size_t n);
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t read_ = 0;
+  size_t write_ = 0;
+};
+
+}  // namespace spindle::net

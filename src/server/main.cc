@@ -1,0 +1,2 @@
+// Placeholder until the server layer lands.
+int main() { return 0; }

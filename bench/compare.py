@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Side-by-side throughput of spindle-server and redis-server.
+
+Starts both servers on free loopback ports with equivalent settings (no
+persistence), runs redis-benchmark against each in alternation for several
+rounds, and prints per-test medians and the Spindle/Redis ratio. Machines
+here are shared and noisy: quote the ratios, not the absolute numbers.
+
+  bench/compare.py --spindle build/spindle-server [--rounds 5] [--requests 100000]
+                   [--tests set,get,incr] [--pipeline 1,16] [--clients 50]
+                   [--backend epoll]
+"""
+import argparse
+import csv
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(cmd, port):
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("server did not start: %s" % " ".join(cmd))
+
+
+def run_benchmark(port, tests, requests, clients, pipeline):
+    out = subprocess.run(
+        ["redis-benchmark", "-p", str(port), "-t", tests, "-n", str(requests),
+         "-c", str(clients), "-P", str(pipeline), "--csv"],
+        check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for row in csv.reader(io.StringIO(out)):
+        if not row or row[0] == "test":
+            continue
+        rows[row[0]] = (float(row[1]), float(row[6]) if len(row) > 6 else 0.0)  # rps, p99 ms
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spindle", required=True)
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--requests", type=int, default=100000)
+    ap.add_argument("--tests", default="ping_mbulk,set,get,incr,mset")
+    ap.add_argument("--pipeline", default="1,16")
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--backend", default="epoll")
+    args = ap.parse_args()
+
+    sport, rport = free_port(), free_port()
+    common = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    spindle = start([args.spindle, "--port", str(sport), "--io-backend", args.backend,
+                     "--bind", "127.0.0.1"], sport)
+    redis = start([args.redis, "--port", str(rport)] + common, rport)
+    try:
+        print("| test | pipeline | spindle rps (median) | redis rps (median) | ratio | "
+              "spindle p99 ms | redis p99 ms |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for p in [int(x) for x in args.pipeline.split(",")]:
+            results = {"spindle": {}, "redis": {}}
+            for _ in range(args.rounds):
+                for name, port in (("spindle", sport), ("redis", rport)):
+                    for test, val in run_benchmark(port, args.tests, args.requests,
+                                                   args.clients, p).items():
+                        results[name].setdefault(test, []).append(val)
+            for test in results["redis"]:
+                s = results["spindle"].get(test, [(0, 0)])
+                r = results["redis"][test]
+                s_rps = statistics.median(v[0] for v in s)
+                r_rps = statistics.median(v[0] for v in r)
+                s_p99 = statistics.median(v[1] for v in s)
+                r_p99 = statistics.median(v[1] for v in r)
+                print("| %s | %d | %.0f | %.0f | %.2fx | %.3f | %.3f |" %
+                      (test, p, s_rps, r_rps, s_rps / r_rps if r_rps else 0, s_p99, r_p99))
+    finally:
+        for proc in (spindle, redis):
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

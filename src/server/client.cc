@@ -1,0 +1,44 @@
+#include "server/client.h"
+
+#include <unistd.h>
+
+#include "server/server.h"
+
+namespace spindle::server {
+
+Client::Client(Server* server, int fd, uint64_t id, const net::PeerAddress& peer, int64_t now_ms)
+    : server_(server),
+      fd_(fd),
+      id_(id),
+      peer_(peer),
+      created_ms_(now_ms),
+      last_interaction_ms_(now_ms) {}
+
+Client::~Client() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void Client::OnReadable(int) { server_->HandleReadable(this); }
+void Client::OnWritable(int) { server_->HandleWritable(this); }
+
+std::string Client::PeerId() const {
+  if (peer_.unix_socket) return peer_.ip + ":0";
+  return peer_.ip + ":" + std::to_string(peer_.port);
+}
+
+std::string Client::LocalId() const {
+  if (local_addr_.empty()) {
+    // Computed on first use (CLIENT LIST), not per connection.
+    const_cast<Client*>(this)->local_addr_ = net::LocalAddress(fd_);
+  }
+  return local_addr_;
+}
+
+std::string Client::EventsString() const {
+  std::string ev;
+  if (!close_after_reply_) ev += 'r';
+  if (write_interest) ev += 'w';
+  return ev;
+}
+
+}  // namespace spindle::server

@@ -1,0 +1,106 @@
+#pragma once
+// Client: one connection's state. It owns the socket, the query buffer, the
+// parser and the reply buffer, and is the FdHandler the EventLoop calls.
+// The Server creates and destroys clients; a client never destroys itself:
+// closing marks it and the Server frees it at the end of the loop iteration
+// (after its last reply is flushed when close_after_reply is set).
+//
+// Thread: main thread (I/O threads will borrow the buffers while the main
+// thread does not touch the client, in a later stage).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "common/chunked_buffer.h"
+#include "net/buffer.h"
+#include "net/event_loop.h"
+#include "net/socket.h"
+#include "protocol/reply_builder.h"
+#include "protocol/resp_parser.h"
+
+namespace spindle::server {
+
+class Server;
+
+class Client : public commands::Session, public net::FdHandler {
+ public:
+  Client(Server* server, int fd, uint64_t id, const net::PeerAddress& peer, int64_t now_ms);
+  ~Client() override;
+
+  // commands::Session
+  int db_index() const override { return db_index_; }
+
+  // net::FdHandler
+  void OnReadable(int fd) override;
+  void OnWritable(int fd) override;
+
+  uint64_t id() const { return id_; }
+  int fd() const { return fd_; }
+  Server* server() const { return server_; }
+  void set_db_index(int db) { db_index_ = db; }
+
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  const net::PeerAddress& peer() const { return peer_; }
+  std::string PeerId() const;   // "ip:port", "[ipv6]:port" is NOT used: Redis prints ip:port
+  std::string LocalId() const;  // laddr
+
+  protocol::ReplyBuilder& reply() { return reply_; }
+  ChunkedBuffer& output() { return output_; }
+  net::Buffer& query() { return query_; }
+  protocol::RespParser& parser() { return parser_; }
+
+  // Sizes for CLIENT LIST and INFO.
+  size_t query_size() const { return query_.size(); }
+  size_t query_capacity() const { return query_.capacity(); }
+  size_t output_size() const { return output_.size(); }
+  size_t output_allocated() const { return output_.allocated(); }
+  int resp() const { return reply_.resp(); }
+
+  int64_t created_ms() const { return created_ms_; }
+  int64_t last_interaction_ms() const { return last_interaction_ms_; }
+  void Touch(int64_t now_ms) { last_interaction_ms_ = now_ms; }
+  const std::string& last_command() const { return last_command_; }
+  void set_last_command(std::string_view name) { last_command_.assign(name); }
+
+  // Closing. CloseAfterReply: stop reading and executing; close once the
+  // output is written. CloseAsap: close at the end of this iteration.
+  bool closing() const { return close_after_reply_ || close_asap_; }
+  bool close_after_reply() const { return close_after_reply_; }
+  bool close_asap() const { return close_asap_; }
+  void MarkCloseAfterReply() { close_after_reply_ = true; }
+  void MarkCloseAsap() { close_asap_ = true; }
+
+  // Pending-write bookkeeping owned by the Server.
+  bool in_pending_writes = false;
+  bool write_interest = false;  // kWritable registered with the loop
+  // True while the client is queued to resume parsing buffered input
+  // (edge-triggered fairness) without a new readiness event.
+  bool in_pending_input = false;
+
+  // Events the loop watches, for CLIENT LIST "events=".
+  std::string EventsString() const;
+
+ private:
+  Server* server_;
+  int fd_;
+  uint64_t id_;
+  net::PeerAddress peer_;
+  std::string local_addr_;
+  int db_index_ = 0;
+  std::string name_;
+  net::Buffer query_;
+  protocol::RespParser parser_;
+  ChunkedBuffer output_;
+  protocol::ReplyBuilder reply_{&output_};
+  int64_t created_ms_;
+  int64_t last_interaction_ms_;
+  std::string last_command_ = "NULL";
+  bool close_after_reply_ = false;
+  bool close_asap_ = false;
+};
+
+}  // namespace spindle::server

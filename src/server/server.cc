@@ -1,0 +1,515 @@
+#include "server/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <random>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "net/socket.h"
+#include "protocol/errors.h"
+#include "server/server_commands.h"
+
+namespace spindle::server {
+namespace {
+
+// Connections accepted per readiness event (Redis's MAX_ACCEPTS_PER_CALL): a
+// flood of new connections cannot starve the clients already served.
+constexpr int kMaxAcceptsPerCall = 1000;
+// Bytes written to one client per event under level-triggered backends
+// (Redis's NET_MAX_WRITES_PER_EVENT): one huge reply cannot starve the rest.
+// Edge-triggered backends must write until EAGAIN instead.
+constexpr size_t kMaxWritePerEvent = 64 * 1024;
+// Bytes read per readable event under level-triggered backends (Redis's
+// PROTO_IOBUF_LEN); a large bulk in progress reads up to what it still needs.
+constexpr size_t kReadChunk = 16 * 1024;
+// An empty query buffer larger than this is freed at once; smaller ones are
+// freed when the client has been idle for kIdleBufferReleaseMs.
+constexpr size_t kQueryBufferKeep = 32 * 1024;
+constexpr int64_t kIdleBufferReleaseMs = 2000;
+
+std::string RandomHex(size_t n) {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ WallTimeUs());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(n, '0');
+  for (auto& ch : s) ch = kHex[gen() & 15];
+  return s;
+}
+
+}  // namespace
+
+void RateMeter::Sample(int64_t now_ms, uint64_t value) {
+  if (last_ms_ != 0 && now_ms > last_ms_) {
+    double rate = static_cast<double>(value - last_value_) * 1000.0 / (now_ms - last_ms_);
+    samples_[index_] = rate;
+    index_ = (index_ + 1) % kSamples;
+  }
+  last_ms_ = now_ms;
+  last_value_ = value;
+}
+
+double RateMeter::PerSecond() const {
+  double sum = 0;
+  for (double s : samples_) sum += s;
+  return sum / kSamples;
+}
+
+class Server::Listener : public net::FdHandler {
+ public:
+  Listener(Server* server, int fd, std::string name) : server_(server), fd_(fd), name_(std::move(name)) {}
+  ~Listener() override { close(fd_); }
+  void OnReadable(int) override { server_->AcceptFrom(fd_); }
+  void OnWritable(int) override {}
+  int fd() const { return fd_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  Server* server_;
+  int fd_;
+  std::string name_;
+};
+
+Server::Server(Config config) : config_(std::move(config)) {
+  run_id_ = RandomHex(40);
+  config_.set_on_change([this](std::string_view name) { return ApplyConfigChange(name); });
+}
+
+Server::~Server() {
+  for (auto& [id, c] : clients_) {
+    if (loop_) loop_->RemoveFd(c->fd());
+  }
+  clients_.clear();
+  if (loop_) {
+    for (auto& l : listeners_) loop_->RemoveFd(l->fd());
+  }
+  listeners_.clear();
+}
+
+void Server::RegisterCommands() {
+  commands::RegisterStringCommands(&commands_);
+  commands::RegisterKeyCommands(&commands_);
+  RegisterConnectionCommands(&commands_);
+  RegisterServerCommands(&commands_);
+}
+
+Status Server::Start() {
+  Clock::Update();
+  start_time_ms_ = Clock::NowMs();
+  const ServerConfig& cfg = config_.values();
+  auto poller = net::CreatePoller(cfg.io_backend);
+  if (!poller) return Status::InvalidArgument("Unknown io-backend '" + cfg.io_backend + "'");
+  edge_triggered_ = poller->edge_triggered();
+  // The fd table holds every client plus listeners and files (Redis reserves
+  // CONFIG_FDSET_INCR = 128 descriptors beyond maxclients).
+  loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
+  keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
+  RegisterCommands();
+
+  Status st = Listen();
+  if (!st.ok()) return st;
+
+  loop_->SetBeforeSleep([this] { BeforeSleep(); });
+  loop_->SetAfterSleep([] { Clock::Update(); });
+  loop_->AddTimer(1, [this] { return Cron(); });
+  return Status::Ok();
+}
+
+Status Server::Listen() {
+  const ServerConfig& cfg = config_.values();
+  if (cfg.port != 0) {
+    for (const std::string& spec : cfg.bind) {
+      bool optional = !spec.empty() && spec[0] == '-';
+      std::string addr = optional ? spec.substr(1) : spec;
+      auto fd = net::ListenTcp(addr, cfg.port, cfg.tcp_backlog);
+      if (!fd.ok()) {
+        if (optional) {
+          LOG_NOTICE("%s (skipped: optional address)", fd.status().message().c_str());
+          continue;
+        }
+        LOG_WARNING("%s", fd.status().message().c_str());
+        return fd.status();
+      }
+      auto l = std::make_unique<Listener>(this, *fd, addr + ":" + std::to_string(cfg.port));
+      Status st = loop_->AddFd(*fd, net::kReadable, l.get());
+      if (!st.ok()) return st;
+      listeners_.push_back(std::move(l));
+    }
+  }
+  if (!cfg.unixsocket.empty()) {
+    auto fd = net::ListenUnix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
+    if (!fd.ok()) {
+      LOG_WARNING("%s", fd.status().message().c_str());
+      return fd.status();
+    }
+    auto l = std::make_unique<Listener>(this, *fd, cfg.unixsocket);
+    Status st = loop_->AddFd(*fd, net::kReadable, l.get());
+    if (!st.ok()) return st;
+    listeners_.push_back(std::move(l));
+  }
+  if (listeners_.empty()) {
+    LOG_WARNING("Configured to not listen anywhere, exiting.");
+    return Status::InvalidArgument("Configured to not listen anywhere, exiting.");
+  }
+  return Status::Ok();
+}
+
+int Server::Run() {
+  LOG_NOTICE("Ready to accept connections (io-backend %s)", loop_->poller()->Name());
+  while (!shutdown_requested_.load()) {
+    loop_->RunOnce();
+  }
+  PrepareShutdown();
+  return 0;
+}
+
+void Server::RequestShutdown(int signal) {
+  shutdown_signal_.store(signal);
+  shutdown_requested_.store(true);
+  if (loop_) loop_->Stop();
+}
+
+void Server::PrepareShutdown() {
+  int sig = shutdown_signal_.load();
+  if (sig != 0) {
+    LOG_WARNING("Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  }
+  LOG_WARNING("User requested shutdown...");
+  // Flush what can still be flushed without blocking, then close everyone.
+  for (auto& [id, c] : clients_) {
+    if (!c->output().empty()) {
+      int err;
+      net::WriteChunks(c->fd(), &c->output(), 0, &err);
+    }
+  }
+  const ServerConfig& cfg = config_.values();
+  if (!cfg.unixsocket.empty()) unlink(cfg.unixsocket.c_str());
+  if (!cfg.pidfile.empty()) unlink(cfg.pidfile.c_str());
+  LOG_WARNING("Spindle is now ready to exit, bye bye...");
+}
+
+void Server::RejectConnection(int fd, std::string_view reply) {
+  // Best effort, as Redis: the socket is fresh, so the short error fits.
+  ssize_t ignored = write(fd, reply.data(), reply.size());
+  (void)ignored;
+  close(fd);
+  ++stats_.rejected_connections;
+}
+
+void Server::AcceptFrom(int listen_fd) {
+  const ServerConfig& cfg = config_.values();
+  // Under edge-triggered epoll the listener is reported once per change, so
+  // it must be drained: no per-call cap there.
+  for (int i = 0; edge_triggered_ || i < kMaxAcceptsPerCall; ++i) {
+    net::PeerAddress peer;
+    int err = 0;
+    int fd = net::Accept(listen_fd, &peer, &err);
+    if (fd < 0) {
+      if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != ECONNABORTED) {
+        LOG_WARNING("Accepting client connection: %s", strerror(err));
+      }
+      if (err == EINTR || err == ECONNABORTED) continue;
+      return;
+    }
+    ++stats_.total_connections_received;
+    if (clients_.size() >= static_cast<size_t>(cfg.maxclients)) {
+      RejectConnection(fd, "-ERR max number of clients reached\r\n");
+      continue;
+    }
+    if (!peer.unix_socket) {
+      net::SetNoDelay(fd);
+      if (cfg.tcp_keepalive > 0) net::SetKeepAlive(fd, cfg.tcp_keepalive);
+    }
+    uint64_t id = next_client_id_++;
+    auto client = std::make_unique<Client>(this, fd, id, peer, Clock::NowMs());
+    Status st = loop_->AddFd(fd, net::kReadable, client.get());
+    if (!st.ok()) {
+      // select() cannot watch descriptors past FD_SETSIZE: refuse this one
+      // client cleanly instead of corrupting an fd_set.
+      LOG_WARNING("Error registering fd event for the new client: %s (fd=%d)",
+                  st.message().c_str(), fd);
+      static constexpr std::string_view kErr = "-ERR max number of clients reached\r\n";
+      ssize_t ignored = write(fd, kErr.data(), kErr.size());
+      (void)ignored;
+      ++stats_.rejected_connections;
+      client.reset();  // closes the socket
+      continue;
+    }
+    UpdateParserLimits(client.get());
+    LOG_VERBOSE("Accepted %s", client->PeerId().c_str());
+    clients_.emplace(id, std::move(client));
+  }
+}
+
+void Server::UpdateParserLimits(Client* c) {
+  protocol::ParserLimits limits;
+  limits.max_bulk_len = config_.values().proto_max_bulk_len;
+  c->parser().set_limits(limits);
+}
+
+Client* Server::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+void Server::CloseClientAsync(Client* c) {
+  if (c->close_asap()) return;
+  c->MarkCloseAsap();
+  to_close_.push_back(c);
+}
+
+void Server::HandleReadable(Client* c) {
+  if (c->closing()) return;
+  net::Buffer& q = c->query();
+  for (;;) {
+    size_t want = kReadChunk;
+    size_t hint = c->parser().BulkHint();
+    if (hint > q.size()) {
+      // A big argument is on its way: make room for exactly what it needs so
+      // it lands in place (no reallocation cascade, no copy afterwards).
+      want = hint - q.size();
+      q.Reserve(want);
+    }
+    int err = 0;
+    ssize_t n = q.ReadFd(c->fd(), &err, edge_triggered_ ? (1 << 20) : want);
+    if (n > 0) {
+      stats_.total_net_input_bytes += n;
+      ++stats_.total_reads_processed;
+      if (!edge_triggered_) break;
+      if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) break;
+      continue;
+    }
+    if (n == 0) {
+      LOG_VERBOSE("Client closed connection id=%llu addr=%s",
+                  static_cast<unsigned long long>(c->id()), c->PeerId().c_str());
+      CloseClientAsync(c);
+      return;
+    }
+    if (err == EINTR) continue;
+    if (err == EAGAIN || err == EWOULDBLOCK) break;
+    LOG_VERBOSE("Reading from client: %s", strerror(err));
+    CloseClientAsync(c);
+    return;
+  }
+  c->Touch(Clock::NowMs());
+  if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) {
+    LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
+                static_cast<unsigned long long>(c->id()), c->PeerId().c_str(), q.size());
+    CloseClientAsync(c);
+    return;
+  }
+  ProcessInput(c);
+}
+
+void Server::ProcessInput(Client* c) {
+  net::Buffer& q = c->query();
+  while (!c->closing() && !q.empty()) {
+    size_t consumed = 0;
+    auto status = c->parser().Parse(q.data(), q.size(), &consumed, &argv_);
+    if (status == protocol::RespParser::Status::kNeedMore) break;
+    if (status == protocol::RespParser::Status::kError) {
+      uint64_t errors_before = c->reply().errors_written();
+      c->reply().Error(c->parser().error());
+      CountErrors(c, errors_before);
+      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s",
+                  c->parser().error().c_str(), static_cast<unsigned long long>(c->id()),
+                  c->PeerId().c_str());
+      c->MarkCloseAfterReply();
+      q.Consume(q.size());
+      break;
+    }
+    if (!argv_.empty()) ExecuteCommand(c, argv_);
+    q.Consume(consumed);
+  }
+  if (q.empty() && q.capacity() > kQueryBufferKeep) q.Release();
+  if (!c->output().empty() || c->close_after_reply()) {
+    if (!c->in_pending_writes && !c->write_interest) {
+      c->in_pending_writes = true;
+      pending_writes_.push_back(c);
+    }
+  }
+}
+
+void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
+  protocol::ReplyBuilder& reply = c->reply();
+  uint64_t errors_before = reply.errors_written();
+  const commands::CommandSpec* cmd = commands_.Find(args[0]);
+  if (cmd && cmd->is_container() && args.size() >= 2) {
+    const commands::CommandSpec* sub = commands::CommandTable::FindSubcommand(*cmd, args[1]);
+    if (!sub) {
+      reply.Error(protocol::UnknownSubcommandError(args[0], args[1]));
+      cmd = nullptr;
+    } else {
+      cmd = sub;
+    }
+  } else if (!cmd) {
+    reply.Error(protocol::UnknownCommandError(args[0], args.subspan(1)));
+  }
+  if (cmd) {
+    if (!cmd->ArityOk(args.size())) {
+      reply.Error(protocol::WrongArityError(cmd->name));
+    } else {
+      commands::CommandContext ctx;
+      ctx.args = args;
+      ctx.reply = &reply;
+      ctx.keyspace = keyspace_.get();
+      ctx.db = &keyspace_->db(c->db_index());
+      ctx.session = c;
+      ctx.now_ms = Clock::NowMs();
+      c->set_last_command(cmd->name);  // CLIENT LIST shows the running command
+      cmd->handler(ctx);
+      ++stats_.total_commands_processed;
+    }
+  }
+  CountErrors(c, errors_before);
+}
+
+void Server::CountErrors(Client* c, uint64_t errors_before) {
+  uint64_t n = c->reply().errors_written() - errors_before;
+  if (n == 0) return;
+  stats_.total_error_replies += n;
+  std::string_view code = c->reply().last_error_code();
+  auto it = error_stats_.find(code);
+  if (it != error_stats_.end()) {
+    it->second += n;
+  } else if (error_stats_.size() < 128) {  // Redis caps distinct error codes at 128
+    error_stats_.emplace(std::string(code), n);
+  }
+}
+
+void Server::ResetStats() {
+  stats_ = ServerStats();
+  error_stats_.clear();
+  keyspace_->stats() = storage::KeyspaceStats();
+}
+
+void Server::HandleWritable(Client* c) {
+  if (c->close_asap()) return;
+  WriteToClient(c, true);
+}
+
+bool Server::WriteToClient(Client* c, bool from_write_event) {
+  ChunkedBuffer& out = c->output();
+  size_t total = 0;
+  while (!out.empty()) {
+    int err = 0;
+    size_t cap = edge_triggered_ ? 0 : kMaxWritePerEvent - total;
+    ssize_t n = net::WriteChunks(c->fd(), &out, cap, &err);
+    if (n > 0) {
+      total += n;
+      stats_.total_net_output_bytes += n;
+      if (!edge_triggered_ && total >= kMaxWritePerEvent) break;
+      continue;
+    }
+    if (n < 0 && err == EINTR) continue;
+    if (n < 0 && err != EAGAIN && err != EWOULDBLOCK) {
+      LOG_VERBOSE("Error writing to client: %s", strerror(err));
+      CloseClientAsync(c);
+      return false;
+    }
+    break;  // EAGAIN: the socket is full
+  }
+  ++stats_.total_writes_processed;
+  if (total > 0) c->Touch(Clock::NowMs());
+  if (out.empty() && c->close_after_reply()) {
+    CloseClientAsync(c);
+    return false;
+  }
+  // Read interest stays unless the client is closing; write interest only
+  // while output is left (the write would have blocked).
+  bool want_write = !out.empty();
+  if (want_write != c->write_interest || c->close_after_reply()) {
+    int mask = (c->close_after_reply() ? 0 : net::kReadable) | (want_write ? net::kWritable : 0);
+    if (loop_->SetMask(c->fd(), mask).ok()) c->write_interest = want_write;
+  }
+  (void)from_write_event;
+  return true;
+}
+
+void Server::BeforeSleep() {
+  // Replies are written here, right before the loop sleeps, so most of them
+  // go out with one writev and no write-readiness round trip (Redis's
+  // handleClientsWithPendingWrites).
+  for (size_t i = 0; i < pending_writes_.size(); ++i) {
+    Client* c = pending_writes_[i];
+    c->in_pending_writes = false;
+    if (c->close_asap()) continue;
+    WriteToClient(c, false);
+  }
+  pending_writes_.clear();
+  FreeClosedClients();
+  if (shutdown_requested_.load()) loop_->Stop();
+}
+
+void Server::FreeClosedClients() {
+  for (Client* c : to_close_) FreeClient(c);
+  to_close_.clear();
+}
+
+void Server::FreeClient(Client* c) {
+  loop_->RemoveFd(c->fd());
+  uint64_t id = c->id();
+  clients_.erase(id);  // ~Client closes the socket
+}
+
+int64_t Server::Cron() {
+  int64_t now = Clock::NowMs();
+  ops_meter_.Sample(now, stats_.total_commands_processed);
+  input_meter_.Sample(now, stats_.total_net_input_bytes);
+  output_meter_.Sample(now, stats_.total_net_output_bytes);
+  ClientsCron(now);
+  FreeClosedClients();
+  int hz = config_.values().hz;
+  if (hz < 1) hz = 1;
+  return 1000 / hz;
+}
+
+void Server::ClientsCron(int64_t now_ms) {
+  if (clients_.empty()) return;
+  // Visit a slice of the clients each call so the whole set is covered about
+  // once a second without a pause proportional to the number of clients.
+  int hz = config_.values().hz > 0 ? config_.values().hz : 1;
+  size_t budget = clients_.size() / hz;
+  if (budget < 5) budget = 5;
+  int64_t max_idle_ms = static_cast<int64_t>(config_.values().timeout) * 1000;
+  auto it = clients_.lower_bound(clients_cron_cursor_);
+  for (size_t n = 0; n < budget && n < clients_.size(); ++n) {
+    if (it == clients_.end()) it = clients_.begin();
+    Client* c = it->second.get();
+    ++it;
+    if (c->close_asap()) continue;
+    int64_t idle = now_ms - c->last_interaction_ms();
+    if (max_idle_ms > 0 && idle > max_idle_ms) {
+      LOG_VERBOSE("Closing idle client id=%llu", static_cast<unsigned long long>(c->id()));
+      CloseClientAsync(c);
+      continue;
+    }
+    if (c->query().empty() && idle > kIdleBufferReleaseMs) c->query().Release();
+  }
+  clients_cron_cursor_ = (it == clients_.end()) ? 0 : it->first;
+}
+
+Status Server::ApplyConfigChange(std::string_view name) {
+  const ServerConfig& cfg = config_.values();
+  if (name == "loglevel") {
+    SetLogLevel(cfg.loglevel);
+  } else if (name == "logfile") {
+    if (!SetLogFile(cfg.logfile)) return Status::IOError("can't open the log file");
+  } else if (name == "proto-max-bulk-len") {
+    for (auto& [id, c] : clients_) UpdateParserLimits(c.get());
+  } else if (name == "maxclients") {
+    if (cfg.maxclients + 128 + 32 > loop_->max_fds()) {
+      return Status::InvalidArgument(
+          "The event loop API used by Spindle is not able to handle the specified number of "
+          "clients");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace spindle::server

@@ -1,0 +1,147 @@
+#pragma once
+// Server: wires the layers. It owns the config, the event loop, the keyspace,
+// the command table, the listening sockets and every client, and runs the
+// path of one request: accept -> read -> parse -> dispatch -> reply buffer ->
+// write before the loop sleeps.
+//
+// Thread: main thread, except RequestShutdown (async-signal-safe).
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "net/event_loop.h"
+#include "server/client.h"
+#include "server/config.h"
+#include "storage/keyspace.h"
+
+namespace spindle::server {
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  size_t client_recent_max_input_buffer = 0;
+  size_t client_recent_max_output_buffer = 0;
+  uint64_t used_memory_peak = 0;
+};
+
+// Samples of a growing counter, for INFO's instantaneous_* fields (Redis keeps
+// 16 samples taken every 100 ms and reports their mean rate per second).
+class RateMeter {
+ public:
+  void Sample(int64_t now_ms, uint64_t value);
+  double PerSecond() const;
+
+ private:
+  static constexpr int kSamples = 16;
+  double samples_[kSamples] = {0};
+  int index_ = 0;
+  int64_t last_ms_ = 0;
+  uint64_t last_value_ = 0;
+};
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Opens the listeners and sets up the loop. Returns an error (already
+  // logged in Redis's words) when nothing could be listened on.
+  Status Start();
+  // Serves until shutdown. Returns the process exit code.
+  int Run();
+  // Async-signal-safe: asks the loop to shut down (SIGTERM / SIGINT).
+  void RequestShutdown(int signal);
+
+  Config& config() { return config_; }
+  const ServerConfig& cfg() const { return config_.values(); }
+  commands::CommandTable& commands() { return commands_; }
+  storage::Keyspace& keyspace() { return *keyspace_; }
+  net::EventLoop& loop() { return *loop_; }
+  ServerStats& stats() { return stats_; }
+  const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  Client* FindClient(uint64_t id);
+  int64_t start_time_ms() const { return start_time_ms_; }
+  const std::string& run_id() const { return run_id_; }
+  const std::string& executable() const { return executable_; }
+  void set_executable(std::string path) { executable_ = std::move(path); }
+  double instantaneous_ops() const { return ops_meter_.PerSecond(); }
+  double instantaneous_input_kbps() const { return input_meter_.PerSecond() / 1024; }
+  double instantaneous_output_kbps() const { return output_meter_.PerSecond() / 1024; }
+
+  // INFO errorstats: error replies counted by their code word ("ERR", "WRONGTYPE").
+  const std::map<std::string, uint64_t, std::less<>>& error_stats() const { return error_stats_; }
+  // CONFIG RESETSTAT.
+  void ResetStats();
+
+  // Closes c at the end of this iteration (never inside its own callback).
+  void CloseClientAsync(Client* c);
+  // SHUTDOWN: stop serving after this iteration with exit code 0.
+  void ShutdownFromCommand() { shutdown_requested_ = true; }
+
+  // Called by Client.
+  void HandleReadable(Client* c);
+  void HandleWritable(Client* c);
+  // Parses and runs every complete command in c's query buffer.
+  void ProcessInput(Client* c);
+
+  // Applies a config directive changed at run time (CONFIG SET).
+  Status ApplyConfigChange(std::string_view name);
+
+ private:
+  class Listener;
+
+  void AcceptFrom(int listen_fd);
+  void RejectConnection(int fd, std::string_view why);
+  void ExecuteCommand(Client* c, std::span<const std::string_view> args);
+  void BeforeSleep();
+  // Writes c's pending output. Returns false if the client was closed.
+  bool WriteToClient(Client* c, bool from_write_event);
+  void FreeClient(Client* c);
+  void FreeClosedClients();
+  int64_t Cron();
+  void ClientsCron(int64_t now_ms);
+  void UpdateParserLimits(Client* c);
+  void CountErrors(Client* c, uint64_t errors_before);
+  void RegisterCommands();
+  Status Listen();
+  void PrepareShutdown();
+
+  Config config_;
+  std::unique_ptr<net::EventLoop> loop_;
+  std::unique_ptr<storage::Keyspace> keyspace_;
+  commands::CommandTable commands_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id = creation order
+  std::vector<Client*> pending_writes_;
+  std::vector<Client*> pending_input_;  // edge-triggered: buffered input left to process
+  std::vector<Client*> to_close_;
+  std::vector<std::string_view> argv_;  // scratch for the command being parsed
+  uint64_t next_client_id_ = 1;
+  uint64_t clients_cron_cursor_ = 0;
+  ServerStats stats_;
+  std::map<std::string, uint64_t, std::less<>> error_stats_;
+  RateMeter ops_meter_, input_meter_, output_meter_;
+  int64_t start_time_ms_ = 0;
+  std::string run_id_;
+  std::string executable_;
+  std::atomic<bool> shutdown_requested_{false};
+  std::atomic<int> shutdown_signal_{0};
+  bool edge_triggered_ = false;
+};
+
+}  // namespace spindle::server

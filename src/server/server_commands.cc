@@ -1,0 +1,464 @@
+// Server commands: INFO, CONFIG, TIME, SHUTDOWN and COMMAND.
+
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common/clock.h"
+#include "common/glob.h"
+#include "common/strings.h"
+#include "protocol/errors.h"
+#include "server/server.h"
+#include "server/server_commands.h"
+#include "server/version.h"
+
+namespace spindle::server {
+
+using commands::CommandContext;
+using commands::CommandSpec;
+using commands::CommandTable;
+
+namespace {
+
+Server& ServerOf(CommandContext& ctx) { return *ClientOf(ctx)->server(); }
+
+// Redis's bytesToHuman.
+std::string BytesToHuman(uint64_t n) {
+  char buf[64];
+  double d = static_cast<double>(n);
+  if (n < 1024) {
+    snprintf(buf, sizeof(buf), "%lluB", static_cast<unsigned long long>(n));
+  } else if (n < 1024ULL * 1024) {
+    snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
+  } else if (n < 1024ULL * 1024 * 1024) {
+    snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));
+  } else if (n < 1024ULL * 1024 * 1024 * 1024) {
+    snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
+  } else {
+    snprintf(buf, sizeof(buf), "%.2fT", d / (1024.0 * 1024 * 1024 * 1024));
+  }
+  return buf;
+}
+
+uint64_t RssBytes() {
+  FILE* f = fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long long pages_total = 0, pages_rss = 0;
+  int n = fscanf(f, "%llu %llu", &pages_total, &pages_rss);
+  fclose(f);
+  if (n != 2) return 0;
+  return pages_rss * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t HeapBytes() {
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+class InfoWriter {
+ public:
+  void Section(const char* name) {
+    if (!text_.empty()) text_ += "\r\n";
+    text_ += "# ";
+    text_ += name;
+    text_ += "\r\n";
+  }
+  void Field(const char* key, const std::string& value) {
+    text_ += key;
+    text_ += ':';
+    text_ += value;
+    text_ += "\r\n";
+  }
+  void Field(const char* key, uint64_t v) { Field(key, std::to_string(v)); }
+  void Field(const char* key, int64_t v) { Field(key, std::to_string(v)); }
+  void Field(const char* key, int v) { Field(key, std::to_string(v)); }
+  void FieldF(const char* key, double v, int decimals = 2) {
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+    Field(key, std::string(buf));
+  }
+  std::string& text() { return text_; }
+
+ private:
+  std::string text_;
+};
+
+double TimevalSeconds(const struct timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
+
+void InfoServer(Server& s, InfoWriter& w) {
+  struct utsname name;
+  uname(&name);
+  int64_t now_us = WallTimeUs();
+  int64_t uptime = (Clock::NowMs() - s.start_time_ms()) / 1000;
+  w.Section("Server");
+  w.Field("redis_version", std::string(kRedisVersion));
+  w.Field("spindle_version", std::string(kSpindleVersion));
+  w.Field("redis_git_sha1", std::string("00000000"));
+  w.Field("redis_git_dirty", 0);
+  w.Field("redis_build_id", std::string("0"));
+  w.Field("redis_mode", std::string("standalone"));
+  w.Field("os", std::string(name.sysname) + " " + name.release + " " + name.machine);
+  w.Field("arch_bits", static_cast<int>(sizeof(void*) * 8));
+  w.Field("monotonic_clock", std::string("POSIX clock_gettime"));
+  w.Field("multiplexing_api", std::string(s.loop().poller()->Name()));
+  w.Field("atomicvar_api", std::string("c11-builtin"));
+  w.Field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                             std::to_string(__GNUC_PATCHLEVEL__));
+  w.Field("process_id", static_cast<int64_t>(getpid()));
+  w.Field("process_supervised", std::string("no"));
+  w.Field("run_id", s.run_id());
+  w.Field("tcp_port", s.cfg().port);
+  w.Field("server_time_usec", now_us);
+  w.Field("uptime_in_seconds", uptime);
+  w.Field("uptime_in_days", uptime / 86400);
+  w.Field("hz", s.cfg().hz);
+  w.Field("configured_hz", s.cfg().hz);
+  w.Field("lru_clock", (Clock::NowMs() / 1000) & ((1 << 24) - 1));
+  w.Field("executable", s.executable());
+  w.Field("config_file", s.config().file());
+  w.Field("io_threads_active", 0);
+}
+
+void InfoClients(Server& s, InfoWriter& w) {
+  size_t max_in = 0, max_out = 0;
+  for (const auto& [id, c] : s.clients()) {
+    max_in = std::max(max_in, c->query_capacity());
+    max_out = std::max(max_out, c->output_allocated());
+  }
+  w.Section("Clients");
+  w.Field("connected_clients", static_cast<uint64_t>(s.clients().size()));
+  w.Field("cluster_connections", 0);
+  w.Field("maxclients", s.cfg().maxclients);
+  w.Field("client_recent_max_input_buffer", static_cast<uint64_t>(max_in));
+  w.Field("client_recent_max_output_buffer", static_cast<uint64_t>(max_out));
+  w.Field("blocked_clients", 0);
+  w.Field("tracking_clients", 0);
+  w.Field("clients_in_timeout_table", 0);
+}
+
+void InfoMemory(Server& s, InfoWriter& w) {
+  uint64_t used = HeapBytes();
+  uint64_t rss = RssBytes();
+  uint64_t peak = std::max(used, s.stats().used_memory_peak);
+  s.stats().used_memory_peak = peak;
+  uint64_t total_system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  w.Section("Memory");
+  w.Field("used_memory", used);
+  w.Field("used_memory_human", BytesToHuman(used));
+  w.Field("used_memory_rss", rss);
+  w.Field("used_memory_rss_human", BytesToHuman(rss));
+  w.Field("used_memory_peak", peak);
+  w.Field("used_memory_peak_human", BytesToHuman(peak));
+  char perc[32];
+  snprintf(perc, sizeof(perc), "%.2f%%", peak ? 100.0 * used / peak : 0.0);
+  w.Field("used_memory_peak_perc", std::string(perc));
+  w.Field("total_system_memory", total_system);
+  w.Field("total_system_memory_human", BytesToHuman(total_system));
+  w.Field("maxmemory", static_cast<int64_t>(s.cfg().maxmemory));
+  w.Field("maxmemory_human", BytesToHuman(s.cfg().maxmemory));
+  w.Field("maxmemory_policy", s.cfg().maxmemory_policy);
+  w.FieldF("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0);
+  w.Field("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
+  w.Field("mem_allocator", std::string("libc"));
+}
+
+void InfoPersistence(Server& s, InfoWriter& w) {
+  w.Section("Persistence");
+  w.Field("loading", 0);
+  w.Field("async_loading", 0);
+  w.Field("rdb_changes_since_last_save", s.keyspace().dirty());
+  w.Field("rdb_bgsave_in_progress", 0);
+  w.Field("rdb_last_save_time", s.start_time_ms() / 1000);
+  w.Field("aof_enabled", 0);
+  w.Field("aof_rewrite_in_progress", 0);
+}
+
+void InfoStats(Server& s, InfoWriter& w) {
+  const ServerStats& st = s.stats();
+  const storage::KeyspaceStats& ks = s.keyspace().stats();
+  w.Section("Stats");
+  w.Field("total_connections_received", st.total_connections_received);
+  w.Field("total_commands_processed", st.total_commands_processed);
+  w.Field("instantaneous_ops_per_sec", static_cast<int64_t>(s.instantaneous_ops()));
+  w.Field("total_net_input_bytes", st.total_net_input_bytes);
+  w.Field("total_net_output_bytes", st.total_net_output_bytes);
+  w.Field("total_net_repl_input_bytes", 0);
+  w.Field("total_net_repl_output_bytes", 0);
+  w.FieldF("instantaneous_input_kbps", s.instantaneous_input_kbps());
+  w.FieldF("instantaneous_output_kbps", s.instantaneous_output_kbps());
+  w.FieldF("instantaneous_input_repl_kbps", 0);
+  w.FieldF("instantaneous_output_repl_kbps", 0);
+  w.Field("rejected_connections", st.rejected_connections);
+  w.Field("sync_full", 0);
+  w.Field("sync_partial_ok", 0);
+  w.Field("sync_partial_err", 0);
+  w.Field("expired_keys", ks.expired_keys);
+  w.FieldF("expired_stale_perc", 0);
+  w.Field("expired_time_cap_reached_count", 0);
+  w.Field("expire_cycle_cpu_milliseconds", 0);
+  w.Field("evicted_keys", 0);
+  w.Field("evicted_clients", 0);
+  w.Field("total_eviction_exceeded_time", 0);
+  w.Field("current_eviction_exceeded_time", 0);
+  w.Field("keyspace_hits", ks.keyspace_hits);
+  w.Field("keyspace_misses", ks.keyspace_misses);
+  w.Field("pubsub_channels", 0);
+  w.Field("pubsub_patterns", 0);
+  w.Field("pubsubshard_channels", 0);
+  w.Field("latest_fork_usec", 0);
+  w.Field("total_forks", 0);
+  w.Field("migrate_cached_sockets", 0);
+  w.Field("slave_expires_tracked_keys", 0);
+  w.Field("active_defrag_hits", 0);
+  w.Field("active_defrag_misses", 0);
+  w.Field("active_defrag_key_hits", 0);
+  w.Field("active_defrag_key_misses", 0);
+  w.Field("total_active_defrag_time", 0);
+  w.Field("current_active_defrag_time", 0);
+  w.Field("tracking_total_keys", 0);
+  w.Field("tracking_total_items", 0);
+  w.Field("tracking_total_prefixes", 0);
+  w.Field("unexpected_error_replies", st.unexpected_error_replies);
+  w.Field("total_error_replies", st.total_error_replies);
+  w.Field("dump_payload_sanitizations", 0);
+  w.Field("total_reads_processed", st.total_reads_processed);
+  w.Field("total_writes_processed", st.total_writes_processed);
+  w.Field("io_threaded_reads_processed", 0);
+  w.Field("io_threaded_writes_processed", 0);
+  w.Field("reply_buffer_shrinks", 0);
+  w.Field("reply_buffer_expands", 0);
+}
+
+void InfoReplication(Server& s, InfoWriter& w) {
+  w.Section("Replication");
+  w.Field("role", std::string("master"));
+  w.Field("connected_slaves", 0);
+  w.Field("master_failover_state", std::string("no-failover"));
+  w.Field("master_replid", s.run_id());
+  w.Field("master_replid2", std::string(40, '0'));
+  w.Field("master_repl_offset", 0);
+  w.Field("second_repl_offset", -1);
+  w.Field("repl_backlog_active", 0);
+  w.Field("repl_backlog_size", 1048576);
+  w.Field("repl_backlog_first_byte_offset", 0);
+  w.Field("repl_backlog_histlen", 0);
+}
+
+void InfoCpu(InfoWriter& w) {
+  struct rusage self, children, thread;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
+  w.Section("CPU");
+  w.FieldF("used_cpu_sys", TimevalSeconds(self.ru_stime), 6);
+  w.FieldF("used_cpu_user", TimevalSeconds(self.ru_utime), 6);
+  w.FieldF("used_cpu_sys_children", TimevalSeconds(children.ru_stime), 6);
+  w.FieldF("used_cpu_user_children", TimevalSeconds(children.ru_utime), 6);
+  w.FieldF("used_cpu_sys_main_thread", TimevalSeconds(thread.ru_stime), 6);
+  w.FieldF("used_cpu_user_main_thread", TimevalSeconds(thread.ru_utime), 6);
+}
+
+void InfoErrorStats(Server& s, InfoWriter& w) {
+  w.Section("Errorstats");
+  for (const auto& [code, count] : s.error_stats()) {
+    w.Field(("errorstat_" + code).c_str(), "count=" + std::to_string(count));
+  }
+}
+
+void InfoKeyspace(Server& s, InfoWriter& w) {
+  w.Section("Keyspace");
+  for (int i = 0; i < s.keyspace().count(); ++i) {
+    storage::Database& db = s.keyspace().db(i);
+    if (db.size() == 0) continue;
+    w.Field(("db" + std::to_string(i)).c_str(), "keys=" + std::to_string(db.size()) +
+                                                    ",expires=" + std::to_string(db.expires_size()) +
+                                                    ",avg_ttl=0");
+  }
+}
+
+// ---- CONFIG ---------------------------------------------------------------
+
+constexpr const char* kConfigHelp[] = {
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+};
+
+void ConfigHelp(CommandContext& ctx) { ReplyHelp(ctx, "config", kConfigHelp); }
+
+void ConfigGet(CommandContext& ctx) {
+  auto pairs = ServerOf(ctx).config().Get(ctx.args.subspan(2));
+  ctx.reply->MapHeader(pairs.size());
+  for (const auto& [name, value] : pairs) {
+    ctx.reply->Bulk(name);
+    ctx.reply->Bulk(value);
+  }
+}
+
+void ConfigSet(CommandContext& ctx) {
+  if (ctx.argc() % 2 != 0) {
+    ctx.reply->Error(protocol::WrongArityError("config|set"));
+    return;
+  }
+  Status st = ServerOf(ctx).config().Set(ctx.args.subspan(2));
+  if (!st.ok()) {
+    ctx.reply->Error(st.message());
+    return;
+  }
+  ctx.reply->Ok();
+}
+
+void ConfigResetStat(CommandContext& ctx) {
+  ServerOf(ctx).ResetStats();
+  ctx.reply->Ok();
+}
+
+void ConfigRewrite(CommandContext& ctx) {
+  if (ServerOf(ctx).config().file().empty()) {
+    ctx.reply->Error("ERR The server is running without a config file");
+    return;
+  }
+  // Rewriting in place arrives with the keyspace/config work (issue 3).
+  ctx.reply->Error("ERR Rewriting config file: Operation not supported");
+}
+
+// ---- TIME, SHUTDOWN ---------------------------------------------------------
+
+void TimeCommand(CommandContext& ctx) {
+  int64_t us = WallTimeUs();
+  ctx.reply->ArrayHeader(2);
+  ctx.reply->BulkLongLong(us / 1000000);
+  ctx.reply->BulkLongLong(us % 1000000);
+}
+
+void ShutdownCommand(CommandContext& ctx) {
+  bool nosave = false, save = false, abort = false, other = false;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string_view a = ctx.args[i];
+    if (EqualsIgnoreCase(a, "nosave")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(a, "save")) {
+      save = true;
+    } else if (EqualsIgnoreCase(a, "now") || EqualsIgnoreCase(a, "force")) {
+      other = true;
+    } else if (EqualsIgnoreCase(a, "abort")) {
+      abort = true;
+    } else {
+      ctx.reply->Error(protocol::kErrSyntax);
+      return;
+    }
+  }
+  if ((abort && (nosave || save || other)) || (nosave && save)) {
+    ctx.reply->Error(protocol::kErrSyntax);
+    return;
+  }
+  if (abort) {
+    ctx.reply->Error("ERR No shutdown in progress.");
+    return;
+  }
+  // Nothing to save until persistence lands: shut down with no reply, as
+  // Redis does on success (the connection simply closes).
+  ServerOf(ctx).ShutdownFromCommand();
+}
+
+void InfoCommand(CommandContext& ctx) {
+  ctx.reply->Verbatim(InfoText(ServerOf(ctx), ctx.args.subspan(1)));
+}
+
+CommandSpec Spec(const char* name, int arity, uint32_t flags, uint64_t acl, commands::Handler h,
+                 const char* summary, const char* since, const char* group,
+                 const char* complexity) {
+  CommandSpec s;
+  s.name = name;
+  s.arity = arity;
+  s.flags = flags;
+  s.acl_categories = acl;
+  s.handler = h;
+  s.summary = summary;
+  s.since = since;
+  s.group = group;
+  s.complexity = complexity;
+  return s;
+}
+
+}  // namespace
+
+std::string InfoText(Server& s, std::span<const std::string_view> sections) {
+  // Redis's default set, and "all" / "everything" add the rest.
+  static constexpr const char* kDefault[] = {"server", "clients",     "memory", "persistence",
+                                             "stats",  "replication", "cpu",    "errorstats",
+                                             "keyspace"};
+  auto wanted = [&](const char* name) {
+    if (sections.empty()) {
+      for (const char* d : kDefault) {
+        if (std::string_view(d) == name) return true;
+      }
+      return false;
+    }
+    for (std::string_view sec : sections) {
+      if (EqualsIgnoreCase(sec, name) || EqualsIgnoreCase(sec, "all") ||
+          EqualsIgnoreCase(sec, "everything")) {
+        return true;
+      }
+      if (EqualsIgnoreCase(sec, "default")) {
+        for (const char* d : kDefault) {
+          if (std::string_view(d) == name) return true;
+        }
+      }
+    }
+    return false;
+  };
+  InfoWriter w;
+  if (wanted("server")) InfoServer(s, w);
+  if (wanted("clients")) InfoClients(s, w);
+  if (wanted("memory")) InfoMemory(s, w);
+  if (wanted("persistence")) InfoPersistence(s, w);
+  if (wanted("stats")) InfoStats(s, w);
+  if (wanted("replication")) InfoReplication(s, w);
+  if (wanted("cpu")) InfoCpu(w);
+  if (wanted("errorstats")) InfoErrorStats(s, w);
+  if (wanted("keyspace")) InfoKeyspace(s, w);
+  return std::move(w.text());
+}
+
+void RegisterServerCommands(commands::CommandTable* table) {
+  using namespace commands;  // NOLINT: flag and category names
+  table->Add(Spec("info", -1, kCmdLoading | kCmdStale | kCmdSentinel, kAclDangerous, InfoCommand,
+                  "Get information and statistics about the server", "1.0.0", "server", "O(1)"));
+  table->Add(Spec("time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, TimeCommand,
+                  "Return the current server time", "2.6.0", "server", "O(1)"));
+  table->Add(Spec("shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale |
+                                      kCmdNoMulti | kCmdSentinel | kCmdAllowBusy,
+                  0, ShutdownCommand, "Synchronously save the dataset to disk and then shut down the server",
+                  "1.0.0", "server", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"));
+
+  const uint32_t kCfgFlags = kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale;
+  CommandSpec config = Spec("config", -2, 0, 0, nullptr, "A container for server configuration commands",
+                            "2.0.0", "server", "Depends on subcommand.");
+  config.subcommands.push_back(Spec("config|get", -3, kCfgFlags, 0, ConfigGet,
+                                    "Get the values of configuration parameters", "2.0.0",
+                                    "server", "O(N) when N is the number of configuration parameters provided"));
+  config.subcommands.push_back(Spec("config|set", -4, kCfgFlags | kCmdMayReplicate, 0, ConfigSet,
+                                    "Set configuration parameters to the given values", "2.0.0",
+                                    "server", "O(N) when N is the number of configuration parameters provided"));
+  config.subcommands.push_back(Spec("config|resetstat", 2, kCfgFlags, 0, ConfigResetStat,
+                                    "Reset the stats returned by INFO", "2.0.0", "server", "O(1)"));
+  config.subcommands.push_back(Spec("config|rewrite", 2, kCfgFlags, 0, ConfigRewrite,
+                                    "Rewrite the configuration file with the in memory configuration",
+                                    "2.8.0", "server", "O(1)"));
+  config.subcommands.push_back(Spec("config|help", 2, kCmdLoading | kCmdStale, 0, ConfigHelp,
+                                    "Show helpful text about the different subcommands", "5.0.0",
+                                    "server", "O(1)"));
+  table->Add(std::move(config));
+  RegisterIntrospectionCommands(table);
+}
+
+}  // namespace spindle::server

@@ -1,0 +1,34 @@
+#pragma once
+// Commands that need the server or the client object (connection, CLIENT,
+// COMMAND, INFO, CONFIG, TIME, SHUTDOWN). They live in the server layer
+// because they reach above the keyspace; data commands live in src/commands.
+
+#include <string>
+
+#include "commands/command_table.h"
+
+namespace spindle::server {
+
+class Client;
+class Server;
+
+void RegisterConnectionCommands(commands::CommandTable* table);
+void RegisterServerCommands(commands::CommandTable* table);
+void RegisterIntrospectionCommands(commands::CommandTable* table);
+
+// The client handle behind a command context (always a server::Client).
+Client* ClientOf(commands::CommandContext& ctx);
+
+// One CLIENT LIST / CLIENT INFO line (without the trailing newline).
+std::string ClientInfoLine(const Client& c, int64_t now_ms);
+
+// INFO's text for the given section arguments (empty: the default set).
+std::string InfoText(Server& server, std::span<const std::string_view> sections);
+
+// Replies with a HELP block as Redis's addReplyHelp: the header line
+// "<NAME> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", the
+// given lines, and "HELP" / "    Prints this help.".
+void ReplyHelp(commands::CommandContext& ctx, std::string_view name,
+               std::span<const char* const> lines);
+
+}  // namespace spindle::server

@@ -2,14 +2,18 @@
 // EventLoop: the reactor. It owns a Poller, an fd-indexed table of handlers,
 // a TimerQueue, a before-sleep hook and a cross-thread wake-up (eventfd).
 //
-// One iteration (RunOnce): compute the poll timeout from the nearest timer
-// (0 if work was queued), call the before-sleep hook, Wait, dispatch every
-// ready fd (readable first, then writable, re-checking after each callback
-// that the fd is still registered, since a callback may remove fds), run
-// due timers, run functions queued from other threads.
+// One iteration (RunOnce): call the before-sleep hook, compute the poll
+// timeout from the nearest timer (0 if work was queued, by the hook too, or
+// Stop() was called), Wait, call the after-sleep hook, dispatch every ready fd
+// (readable first, then writable, re-checking after each callback that the
+// fd is still registered, since a callback may remove fds), run due timers,
+// run queued functions (those they queue run in the next iteration).
 //
 // Thread: everything runs on the loop's thread except Wakeup(), RunInLoop()
-// and Stop(), which any thread may call.
+// and Stop(), which any thread may call; Stop() and Wakeup() are also
+// async-signal-safe. The loop's thread is the constructing thread until
+// Run()/RunOnce() records the calling thread; debug builds assert it in
+// AddFd/SetMask/RemoveFd/AddTimer/CancelTimer.
 
 #include <atomic>
 #include <cstdint>
@@ -82,8 +86,9 @@ class EventLoop {
     FdHandler* handler = nullptr;
     int mask = kNone;
   };
-  class WakeupHandler;
-
+  // Reads the eventfd dry (it is level-triggered in every backend but
+  // epoll-et, where it must be drained anyway).
+  void DrainWakeup();
   void RunPending();
 
   std::unique_ptr<Poller> poller_;
@@ -92,8 +97,11 @@ class EventLoop {
   TimerQueue timers_;
   std::function<void()> before_sleep_;
   std::function<void()> after_sleep_;
+  // The eventfd lives outside handlers_ so max_fds does not have to cover it.
+  // If the backend refuses it (select with an fd >= FD_SETSIZE), the loop
+  // never sleeps longer than kUnwakeableWaitMs instead.
   int wakeup_fd_ = -1;
-  std::unique_ptr<WakeupHandler> wakeup_handler_;
+  bool wakeup_registered_ = false;
   std::mutex pending_mu_;
   std::vector<std::function<void()>> pending_;
   bool has_pending_ = false;  // guarded by pending_mu_

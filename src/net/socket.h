@@ -30,7 +30,8 @@ struct PeerAddress {
 // when no connection is pending). peer may be null.
 int Accept(int listen_fd, PeerAddress* peer, int* saved_errno);
 
-// The local address of a connected socket ("ip:port" / path), for CLIENT LIST laddr.
+// The local address of a socket for CLIENT LIST laddr, formatted as Redis's
+// anetFormatAddr: "127.0.0.1:6379", "[::1]:6379", "/path/to/sock:0".
 std::string LocalAddress(int fd);
 
 Status SetNonBlocking(int fd);

@@ -41,11 +41,18 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 
 void ReplyBuilder::Error(std::string_view msg) {
   ++errors_written_;
-  size_t code_len = msg.find(' ');
-  if (code_len == std::string_view::npos) code_len = msg.size();
-  if (code_len >= sizeof(last_error_code_buf_)) code_len = sizeof(last_error_code_buf_) - 1;
-  std::memcpy(last_error_code_buf_, msg.data(), code_len);
-  last_error_code_ = std::string_view(last_error_code_buf_, code_len);
+  // Redis (afterErrorReply) takes the code word up to the first space among
+  // the first 32 bytes of "-CODE ...", i.e. the first 31 of msg; with no
+  // space there the error counts as "ERR".
+  std::string_view head = msg.substr(0, sizeof(last_error_code_buf_) - 1);
+  size_t code_len = head.find(' ');
+  if (code_len == std::string_view::npos) {
+    std::memcpy(last_error_code_buf_, "ERR", 3);
+    code_len = 3;
+  } else {
+    std::memcpy(last_error_code_buf_, msg.data(), code_len);
+  }
+  last_error_code_len_ = code_len;
 
   out_->Append('-');
   if (msg.find_first_of("\r\n") == std::string_view::npos) {
@@ -134,8 +141,11 @@ void ReplyBuilder::Bool(bool b) {
 
 void ReplyBuilder::Verbatim(std::string_view s, std::string_view format) {
   if (resp_ >= 3) {
-    Header('=', static_cast<int64_t>(s.size() + 4));
-    out_->Append(format.substr(0, 3));
+    // The format is three characters ("txt", "mkd"); the length counts it
+    // and the ':' whatever its size, so the frame stays consistent.
+    format = format.substr(0, 3);
+    Header('=', static_cast<int64_t>(s.size() + format.size() + 1));
+    out_->Append(format);
     out_->Append(':');
     out_->Append(s);
     out_->Append("\r\n", 2);

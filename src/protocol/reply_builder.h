@@ -55,7 +55,9 @@ class ReplyBuilder {
   // Counts errors written since construction (INFO errorstat hooks).
   uint64_t errors_written() const { return errors_written_; }
   // The code word of the last error written ("ERR", "WRONGTYPE", ...).
-  std::string_view last_error_code() const { return last_error_code_; }
+  std::string_view last_error_code() const {
+    return std::string_view(last_error_code_buf_, last_error_code_len_);
+  }
 
  private:
   void Header(char type, int64_t n);
@@ -63,8 +65,9 @@ class ReplyBuilder {
   ChunkedBuffer* out_;
   int resp_ = 2;
   uint64_t errors_written_ = 0;
+  // A length, not a view into the buffer, so copies stay correct.
   char last_error_code_buf_[32] = {0};
-  std::string_view last_error_code_;
+  size_t last_error_code_len_ = 0;
 };
 
 }  // namespace spindle::protocol

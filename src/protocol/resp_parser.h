@@ -18,24 +18,27 @@
 //    "nothing to run": consume and go on.
 //  - On kError, error() holds the exact Redis reply text without the leading
 //    '-' (e.g. "ERR Protocol error: invalid multibulk length"); the caller
-//    replies with it and closes the client once the reply is written.
+//    replies with it and closes the client once the reply is written. Parse
+//    keeps returning kError until Reset().
 //  - BulkHint() tells, while a large bulk is being received, how many bytes
 //    the buffer must hold for the current bulk to complete, so the caller can
 //    reserve exactly that (as Redis does for bulks >= 32 KB).
 //
 // Thread: a parser belongs to one client; any one thread at a time.
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace spindle::protocol {
 
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
-  int64_t max_multibulk_len = 1024 * 1024 * 1024;  // see resp_parser.cc for Redis's rule
+  int64_t max_multibulk_len = INT_MAX;         // Redis 7.0: "*n" with n > INT_MAX is invalid
   size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE
   bool authenticated = true;  // unauthenticated clients get Redis's tighter limits
 };
@@ -68,12 +71,19 @@ class RespParser {
   Status ParseMultibulk(const char* data, size_t len, size_t* consumed,
                         std::vector<std::string_view>* args);
   Status Fail(std::string msg);
+  // Looks for `terminator` in data[scan_pos_..len) as Redis's strchr would
+  // (a NUL byte first means "never"); returns its offset or npos, and records
+  // how far it looked so the next call resumes there.
+  size_t FindLineEnd(const char* data, size_t len, char terminator);
+  void Finish();
 
   ParserLimits limits_;
   std::string error_;
   enum class Kind { kNone, kInline, kMultibulk } kind_ = Kind::kNone;
   size_t pos_ = 0;             // offset of the next unparsed byte
-  int64_t multibulk_len_ = 0;  // arguments announced
+  size_t scan_pos_ = 0;        // where the search for the current line's end resumes
+  bool line_blocked_ = false;  // a NUL came before the line's end: it never ends
+  int64_t multibulk_len_ = 0;  // arguments announced and not yet read (0: no header yet)
   int64_t bulk_len_ = -1;      // length of the bulk being read, -1 between bulks
   std::vector<std::pair<size_t, size_t>> arg_spans_;  // (offset, length) per argument
   std::vector<std::string> inline_storage_;

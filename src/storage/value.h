@@ -20,6 +20,11 @@ class Value {
   static Value String(std::string s) { return Value(ValueType::kString, std::move(s)); }
   static Value String(std::string_view s) { return Value(ValueType::kString, std::string(s)); }
 
+  // An empty value of the given type. The collection payloads arrive with the
+  // collections work; until then this lets tests hold a key of another type
+  // to exercise every WRONGTYPE path.
+  static Value EmptyOfType(ValueType type) { return Value(type, std::string()); }
+
   ValueType type() const { return type_; }
   bool is_string() const { return type_ == ValueType::kString; }
 

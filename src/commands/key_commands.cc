@@ -1,0 +1,176 @@
+// Keyspace-wide commands of the first milestone: DEL, EXISTS, TYPE, DBSIZE,
+// FLUSHDB, FLUSHALL (Redis 7.0's db.c).
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "commands/command_table.h"
+#include "protocol/errors.h"
+
+namespace spindle::commands {
+namespace {
+
+// Redis compares options with strcasecmp on NUL-terminated strings, so an
+// argument ends at its first NUL byte.
+bool OptionIs(std::string_view arg, std::string_view name) {
+  size_t nul = arg.find('\0');
+  if (nul != std::string_view::npos) arg = arg.substr(0, nul);
+  if (arg.size() != name.size()) return false;
+  for (size_t i = 0; i < arg.size(); ++i) {
+    char c = arg[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != name[i]) return false;
+  }
+  return true;
+}
+
+void DelCommand(CommandContext& ctx) {
+  int64_t deleted = 0;
+  // A key named twice is deleted once; an expired key counts as absent.
+  for (size_t j = 1; j < ctx.argc(); ++j) {
+    if (ctx.db->Delete(ctx.args[j], ctx.now_ms)) ++deleted;
+  }
+  ctx.keyspace->AddDirty(static_cast<uint64_t>(deleted));
+  ctx.reply->Integer(deleted);
+}
+
+// Counts every argument that names a live key, duplicates included. Redis
+// looks keys up for reading here, so hits and misses are counted.
+void ExistsCommand(CommandContext& ctx) {
+  int64_t count = 0;
+  for (size_t j = 1; j < ctx.argc(); ++j) {
+    if (ctx.db->LookupRead(ctx.args[j], ctx.now_ms) != nullptr) ++count;
+  }
+  ctx.reply->Integer(count);
+}
+
+void TypeCommand(CommandContext& ctx) {
+  storage::Value* v = ctx.db->LookupRead(ctx.args[1], ctx.now_ms);
+  ctx.reply->SimpleString(v == nullptr ? "none" : storage::ValueTypeName(v->type()));
+}
+
+// TTL, PTTL, EXPIRETIME, PEXPIRETIME (Redis's ttlGenericCommand): -2 for a
+// missing key, -1 for no TTL, else the remaining (or absolute) time; TTL
+// rounds milliseconds to the nearest second.
+void TtlGeneric(CommandContext& ctx, bool output_ms, bool output_abs) {
+  if (ctx.db->LookupRead(ctx.args[1], ctx.now_ms) == nullptr) {
+    ctx.reply->Integer(-2);
+    return;
+  }
+  int64_t expire = ctx.db->GetExpire(ctx.args[1]);
+  if (expire == -1) {
+    ctx.reply->Integer(-1);
+    return;
+  }
+  int64_t ttl = output_abs ? expire : expire - ctx.now_ms;
+  if (ttl < 0) ttl = 0;
+  ctx.reply->Integer(output_ms ? ttl : (ttl + 500) / 1000);
+}
+
+void TtlCommand(CommandContext& ctx) { TtlGeneric(ctx, false, false); }
+void PttlCommand(CommandContext& ctx) { TtlGeneric(ctx, true, false); }
+void ExpireTimeCommand(CommandContext& ctx) { TtlGeneric(ctx, false, true); }
+void PexpireTimeCommand(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
+
+// The size of the key table, keys whose TTL passed but that nobody has
+// touched yet included (as Redis's dictSize).
+void DbSizeCommand(CommandContext& ctx) {
+  ctx.reply->Integer(static_cast<int64_t>(ctx.db->size()));
+}
+
+// FLUSHDB / FLUSHALL take one optional ASYNC or SYNC. Both free memory on
+// this thread for now; ASYNC is accepted for compatibility.
+bool ParseFlushOptionOrReply(CommandContext& ctx) {
+  if (ctx.argc() == 1) return true;
+  if (ctx.argc() == 2 && (OptionIs(ctx.args[1], "sync") || OptionIs(ctx.args[1], "async"))) {
+    return true;
+  }
+  ctx.reply->Error(protocol::kErrSyntax);
+  return false;
+}
+
+void FlushDbCommand(CommandContext& ctx) {
+  if (!ParseFlushOptionOrReply(ctx)) return;
+  uint64_t removed = ctx.db->size();
+  ctx.db->Clear();
+  ctx.keyspace->AddDirty(removed);
+  ctx.reply->Ok();
+}
+
+// Dirty grows by the keys removed plus one, as in Redis, so a FLUSHALL of an
+// empty dataset still counts as a change. Saving an RDB afterwards (when save
+// points are configured) is the server's business.
+void FlushAllCommand(CommandContext& ctx) {
+  if (!ParseFlushOptionOrReply(ctx)) return;
+  uint64_t removed = 0;
+  for (int i = 0; i < ctx.keyspace->count(); ++i) removed += ctx.keyspace->db(i).size();
+  ctx.keyspace->FlushAll();
+  ctx.keyspace->AddDirty(removed + 1);
+  ctx.reply->Ok();
+}
+
+CommandSpec KeySpec(std::string name, int arity, uint32_t flags, uint64_t acl, int first_key,
+                    int last_key, int key_step, Handler handler, std::string summary,
+                    std::string group, std::string complexity) {
+  CommandSpec spec;
+  spec.name = std::move(name);
+  spec.arity = arity;
+  spec.flags = flags;
+  spec.acl_categories = acl;
+  spec.first_key = first_key;
+  spec.last_key = last_key;
+  spec.key_step = key_step;
+  spec.handler = handler;
+  spec.summary = std::move(summary);
+  spec.since = "1.0.0";
+  spec.group = std::move(group);
+  spec.complexity = std::move(complexity);
+  return spec;
+}
+
+}  // namespace
+
+void RegisterKeyCommands(CommandTable* table) {
+  table->Add(KeySpec(
+      "del", -2, kCmdWrite, kAclKeyspace, 1, -1, 1, DelCommand, "Delete a key", "generic",
+      "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
+      "value other than a string, the individual complexity for this key is O(M) where M is "
+      "the number of elements in the list, set, sorted set or hash. Removing a single key "
+      "that holds a string value is O(1)."));
+  table->Add(KeySpec("exists", -2, kCmdReadOnly | kCmdFast, kAclKeyspace, 1, -1, 1, ExistsCommand,
+                     "Determine if a key exists", "generic",
+                     "O(N) where N is the number of keys to check."));
+  table->Add(KeySpec("type", 2, kCmdReadOnly | kCmdFast, kAclKeyspace, 1, 1, 1, TypeCommand,
+                     "Determine the type stored at key", "generic", "O(1)"));
+  struct TtlFamily {
+    const char* name;
+    Handler handler;
+    const char* summary;
+    const char* since;
+  };
+  for (const TtlFamily& t : {
+           TtlFamily{"ttl", TtlCommand, "Get the time to live for a key in seconds", "1.0.0"},
+           TtlFamily{"pttl", PttlCommand, "Get the time to live for a key in milliseconds",
+                     "2.6.0"},
+           TtlFamily{"expiretime", ExpireTimeCommand,
+                     "Get the expiration Unix timestamp for a key", "7.0.0"},
+           TtlFamily{"pexpiretime", PexpireTimeCommand,
+                     "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"},
+       }) {
+    CommandSpec spec = KeySpec(t.name, 2, kCmdReadOnly | kCmdFast, kAclKeyspace, 1, 1, 1,
+                               t.handler, t.summary, "generic", "O(1)");
+    spec.since = t.since;
+    table->Add(std::move(spec));
+  }
+  table->Add(KeySpec("dbsize", 1, kCmdReadOnly | kCmdFast, kAclKeyspace, 0, 0, 0, DbSizeCommand,
+                     "Return the number of keys in the selected database", "server", "O(1)"));
+  table->Add(KeySpec("flushdb", -1, kCmdWrite, kAclKeyspace | kAclDangerous, 0, 0, 0,
+                     FlushDbCommand, "Remove all keys from the current database", "server",
+                     "O(N) where N is the number of keys in the selected database"));
+  table->Add(KeySpec("flushall", -1, kCmdWrite, kAclKeyspace | kAclDangerous, 0, 0, 0,
+                     FlushAllCommand, "Remove all keys from all databases", "server",
+                     "O(N) where N is the total number of keys in all databases"));
+}
+
+}  // namespace spindle::commands

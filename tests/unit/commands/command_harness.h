@@ -1,0 +1,74 @@
+#pragma once
+// In-process command runner for the command-family tests: a CommandTable with
+// the families under test, a Keyspace, and a ReplyBuilder writing into a
+// ChunkedBuffer. Run() checks arity as the dispatcher does and returns the
+// raw RESP bytes of the reply.
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "common/chunked_buffer.h"
+#include "protocol/errors.h"
+#include "protocol/reply_builder.h"
+#include "storage/keyspace.h"
+
+namespace spindle::commands::testing {
+
+class CommandHarness {
+ public:
+  CommandHarness() : keyspace_(16), reply_(&out_) {
+    RegisterStringCommands(&table_);
+    RegisterKeyCommands(&table_);
+  }
+
+  // Runs one command (args[0] is its name, any case) and returns its reply.
+  std::string Run(std::vector<std::string> args) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    out_.Clear();
+    const CommandSpec* spec = table_.Find(views[0]);
+    if (spec == nullptr) return "-unknown command in test\r\n";
+    if (!spec->ArityOk(views.size())) {
+      reply_.Error(protocol::WrongArityError(spec->name));
+    } else {
+      CommandContext ctx;
+      ctx.args = views;
+      ctx.reply = &reply_;
+      ctx.keyspace = &keyspace_;
+      ctx.db = &keyspace_.db(db_index_);
+      ctx.now_ms = now_ms_;
+      spec->handler(ctx);
+    }
+    return out_.ToString();
+  }
+
+  void set_now_ms(int64_t now) { now_ms_ = now; }
+  int64_t now_ms() const { return now_ms_; }
+  void set_resp(int version) { reply_.set_resp(version); }
+  void select(int db) { db_index_ = db; }
+
+  storage::Keyspace& keyspace() { return keyspace_; }
+  storage::Database& db() { return keyspace_.db(db_index_); }
+  const CommandTable& table() const { return table_; }
+
+ private:
+  CommandTable table_;
+  storage::Keyspace keyspace_;
+  ChunkedBuffer out_;
+  protocol::ReplyBuilder reply_;
+  int64_t now_ms_ = 1'700'000'000'000;  // a fixed "now" in unix ms
+  int db_index_ = 0;
+};
+
+// RESP helpers for expectations.
+inline std::string Bulk(std::string_view s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
+}
+inline std::string Int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
+inline std::string Err(std::string_view msg) { return "-" + std::string(msg) + "\r\n"; }
+inline const std::string kOk = "+OK\r\n";
+inline const std::string kNil = "$-1\r\n";
+
+}  // namespace spindle::commands::testing

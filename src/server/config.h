@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,7 +26,10 @@ namespace spindle::server {
 // The typed values the server reads. Defaults are Redis 7.0's.
 struct ServerConfig {
   int port = 6379;
-  std::vector<std::string> bind = {"*", "-::*"};  // Redis 7 default when no config file
+  // Spindle's deliberate difference: started without a config file it binds
+  // to loopback only. With a config file that has no `bind` line the default
+  // is Redis's "* -::*" (see docs/CONFIG.md).
+  std::vector<std::string> bind = {"127.0.0.1", "-::1"};
   std::string unixsocket;
   unsigned unixsocketperm = 0;
   int tcp_backlog = 511;
@@ -47,10 +51,26 @@ struct ServerConfig {
   std::string requirepass;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
-  int64_t maxmemory = 0;
+  int64_t maxmemory = 0;  // Redis stores it unsigned; values past INT64_MAX saturate here
   std::string maxmemory_policy = "noeviction";
   bool active_expire_enabled = true;
 };
+
+// What `spindle-server [config-file] [options...]` asks for, split as
+// redis-server's main() does: argv[1] is the config file unless it starts with
+// '-'; "-" as the first or last argument reads more config from stdin; every
+// "--name" starts a new directive line and the following arguments become its
+// (quoted) values, so `--save ""` and `--bind 127.0.0.1 ::1` work.
+struct CommandLine {
+  std::string config_file;  // absolute path, "" if none
+  bool config_from_stdin = false;
+  // One directive per line, e.g. `port "6380"`, exactly the text Redis
+  // appends after the file (so error messages show the same line).
+  std::vector<std::string> override_lines;
+};
+// args excludes the program name. Never fails: bad options surface as config
+// errors from Load, as in Redis.
+CommandLine ParseCommandLine(std::span<const std::string> args);
 
 class Config {
  public:
@@ -67,8 +87,18 @@ class Config {
   //   Reading the configuration file, at line 2
   //   >>> 'port "abc"'
   //   argument couldn't be parsed into an integer
+  //
+  // The message has no leading/trailing newline: redis-server prints "\n",
+  // the message, "\n" to stderr and exits with status 1. A config file that
+  // cannot be opened gives Status::IOError with Redis's log text
+  // ("Fatal error, can't open config file '/x': No such file or directory"),
+  // which Redis logs as a warning before exiting with 1.
+  // A non-empty path switches the `bind` default to Redis's "* -::*".
   Status Load(const std::string& path, const std::vector<std::string>& override_lines);
-  // The same on text already in memory (tests, fuzzing).
+  // Load() plus the stdin part of CommandLine.
+  Status Load(const CommandLine& command_line);
+  // The same on text already in memory (tests, fuzzing). Line numbers in
+  // errors count from 1 in text. `include` paths are relative to the cwd.
   Status LoadString(std::string_view text);
 
   // CONFIG GET: (name, value) pairs of every directive matching any pattern
@@ -80,7 +110,24 @@ class Config {
   // validated and applied, or none. On failure returns the exact Redis error
   // text (e.g. "ERR Unknown option or number of arguments for CONFIG SET -
   // 'foo'").
-  Status Set(std::span<const std::string_view> name_value_pairs);
+  // client_is_local decides `enable-protected-configs local` (dir,
+  // dbfilename). An odd number of arguments gives "ERR syntax error"; none
+  // gives the arity error of CONFIG|SET.
+  Status Set(std::span<const std::string_view> name_value_pairs, bool client_is_local = false);
+
+  // The CONFIG GET value of one directive or alias (any case), hidden ones
+  // included; nullopt if unknown.
+  std::optional<std::string> GetOne(std::string_view name) const;
+  // True for directives whose CONFIG SET value must be redacted from
+  // SLOWLOG / MONITOR (requirepass, masterauth, masteruser).
+  static bool IsSensitive(std::string_view name);
+
+  // Directives Redis accepts in a config file but that are not config values:
+  // `user ...`, `rename-command a b`, `loadmodule path args...` and module
+  // configs `module.name value`, kept as their split arguments (directive
+  // lower-cased) for the layers that will implement them. Nothing acts on
+  // them yet (docs/CONFIG.md).
+  const std::vector<std::vector<std::string>>& deferred_directives() const { return deferred_; }
 
   // The path of the loaded config file ("" if none), for CONFIG REWRITE and
   // INFO server's config_file.
@@ -88,10 +135,23 @@ class Config {
 
   // Called after a directive changed at run time (CONFIG SET), with its
   // canonical name; the server uses it to apply changes (loglevel, maxclients ...).
-  void set_on_change(std::function<Status(std::string_view name)> fn) { on_change_ = std::move(fn); }
+  void set_on_change(std::function<Status(std::string_view name)> fn) {
+    on_change_ = std::move(fn);
+  }
 
  private:
+  Status LoadText(std::string_view text, int depth);
+  Status SetFromFile(size_t index, std::vector<std::string>& args, std::string* err);
+  void SyncTyped();
+
   ServerConfig values_;
+  // The CONFIG GET text of every directive, indexed like the directive table;
+  // the typed fields of values_ are derived from it (SyncTyped). Copying it is
+  // the whole snapshot CONFIG SET needs to roll back.
+  std::vector<std::string> current_;
+  std::vector<std::vector<std::string>> deferred_;
+  bool reading_file_ = false;
+  bool save_loaded_ = false;
   std::string file_;
   std::function<Status(std::string_view)> on_change_;
 };

@@ -46,20 +46,25 @@ void QuitCommand(CommandContext& ctx) {
   ClientOf(ctx)->MarkCloseAfterReply();
 }
 
-// Redis's getIntFromObjectOrReply: a strict integer that fits an int.
-bool ParseInt(std::string_view s, int* out) {
+// Redis's getIntFromObjectOrReply: a strict integer, then a range check
+// with its own error text.
+bool ParseIntOrReply(CommandContext& ctx, std::string_view s, int* out) {
   int64_t v;
-  if (!StringToInt64(s, &v) || v < INT_MIN || v > INT_MAX) return false;
+  if (!StringToInt64(s, &v)) {
+    ctx.reply->Error(protocol::kErrNotInteger);
+    return false;
+  }
+  if (v < INT_MIN || v > INT_MAX) {
+    ctx.reply->Error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return false;
+  }
   *out = static_cast<int>(v);
   return true;
 }
 
 void SelectCommand(CommandContext& ctx) {
   int index;
-  if (!ParseInt(ctx.args[1], &index)) {
-    ctx.reply->Error(protocol::kErrNotInteger);
-    return;
-  }
+  if (!ParseIntOrReply(ctx, ctx.args[1], &index)) return;
   if (index < 0 || index >= ctx.keyspace->count()) {
     ctx.reply->Error("ERR DB index is out of range");
     return;

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "common/logging.h"
-#include "common/strings.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -109,9 +108,6 @@ void WritePidFile(const std::string& path) {
 
 int main(int argc, char** argv) {
   using spindle::server::Config;
-  std::string config_file;
-  std::vector<std::string> overrides;
-  int j = 1;
   if (argc >= 2) {
     std::string first = argv[1];
     if (first == "-v" || first == "--version") {
@@ -123,31 +119,21 @@ int main(int argc, char** argv) {
       Usage();
       return 0;
     }
-    if (first.rfind("--", 0) != 0) {
-      config_file = first;
-      j = 2;
-    }
   }
-  // Each "--name" starts a line; the arguments after it are appended to it.
-  for (; j < argc; ++j) {
-    std::string arg = argv[j];
-    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
-      overrides.push_back(arg.substr(2));
-    } else if (overrides.empty()) {
-      fprintf(stderr, "Invalid option '%s': options must start with --name\n", arg.c_str());
-      Usage();
-      return 1;
-    } else {
-      overrides.back() += " " + spindle::Repr(arg);
-    }
-  }
+  std::vector<std::string> args(argv + 1, argv + argc);
+  spindle::server::CommandLine command_line = spindle::server::ParseCommandLine(args);
 
   Config config;
-  spindle::Status st = config.Load(config_file, overrides);
+  spindle::Status st = config.Load(command_line);
   if (!st.ok()) {
-    fprintf(stderr, "%s\n", st.message().c_str());
+    if (st.code() == spindle::Status::Code::kIOError) {
+      LOG_WARNING("%s", st.message().c_str());  // e.g. can't open config file
+    } else {
+      fprintf(stderr, "\n%s\n", st.message().c_str());  // Redis's FATAL CONFIG FILE ERROR block
+    }
     return 1;
   }
+  const std::string& config_file = command_line.config_file;
   spindle::server::ServerConfig& cfg = config.values();
   if (cfg.daemonize) Daemonize();
   spindle::SetLogLevel(cfg.loglevel);

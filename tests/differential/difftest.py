@@ -1,0 +1,406 @@
+#!/usr/bin/python3
+"""Differential tester: the same seeded random command stream against
+Debian's redis-server (the reference) and spindle-server, compared byte for
+byte.
+
+    difftest.py --ops 5000 --seed 42 --backend epoll
+    difftest.py --ops 5000 --seed 42 --families strings,keys
+    difftest.py --self-test --ops 5000          # redis vs redis: must be 0
+    difftest.py --seed 42 --replay 1234          # print ops 0..1234
+    difftest.py --seed 42 --replay 1234 --replay-run   # and run them, showing
+                                                 # both replies side by side
+
+Families are the gen_<family>.py modules of this directory (see
+gen_common.py for the interface); a new family only adds a file.
+
+Exit status: 0 = no mismatch, 1 = at least one mismatch, 2 = harness error
+(a server did not start, died, or the stream could not be run).
+"""
+
+import argparse
+import glob
+import importlib
+import os
+import random
+import socket
+import sys
+import time
+from collections import OrderedDict, defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from gen_common import Ctx, Op  # noqa: E402
+from resp import ConnectionClosed, RawConnection, parse_int_reply  # noqa: E402
+import servers  # noqa: E402
+
+# Relative weight of each family in a mixed stream (unknown families: 2).
+FAMILY_WEIGHTS = {"strings": 6, "keys": 3, "connection": 1}
+REPLY_TIMEOUT = 10.0
+TOLERANCE = {"ttl": 1, "pttl": 1000}
+
+
+# ---------------------------------------------------------------- families
+def discover_families():
+    fams = OrderedDict()
+    for path in sorted(glob.glob(os.path.join(HERE, "gen_*.py"))):
+        modname = os.path.splitext(os.path.basename(path))[0]
+        if modname == "gen_common":
+            continue
+        mod = importlib.import_module(modname)
+        fams[mod.FAMILY] = mod
+    return fams
+
+
+def select_families(spec):
+    all_fams = discover_families()
+    if not spec:
+        return all_fams
+    out = OrderedDict()
+    for name in spec.split(","):
+        name = name.strip()
+        if not name:
+            continue
+        if name not in all_fams:
+            raise SystemExit("unknown family %r (known: %s)"
+                             % (name, ", ".join(all_fams)))
+        out[name] = all_fams[name]
+    return out
+
+
+def make_ctx(families):
+    ctx = Ctx(families=families)
+    for mod in families.values():
+        ctx.wrongtype_makers.extend(getattr(mod, "WRONGTYPE_MAKERS", []))
+    return ctx
+
+
+def stream(seed, families, nops):
+    """Yield (index, family, Op) for the first `nops` ops of the stream.
+
+    Depends only on (seed, families): a prefix of a longer run is identical.
+    """
+    rng = random.Random(seed)
+    ctx = make_ctx(families)
+    names = list(families)
+    weights = [FAMILY_WEIGHTS.get(n, 2) for n in names]
+    i = 0
+    while i < nops:
+        fam = rng.choices(names, weights)[0]
+        for op in families[fam].generate(rng, ctx):
+            if i >= nops:
+                return
+            yield i, fam, op
+            i += 1
+
+
+# ---------------------------------------------------------------- display
+def quote_arg(b):
+    """Quote an argument so that redis-cli accepts it back."""
+    if b and all(33 <= c < 127 and c not in b"\"'\\" for c in b):
+        return b.decode()
+    out = ['"']
+    for c in b:
+        ch = chr(c)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif 32 <= c < 127:
+            out.append(ch)
+        else:
+            out.append("\\x%02x" % c)
+    out.append('"')
+    return "".join(out)
+
+
+def show_cmd(argv, limit=300):
+    s = " ".join(quote_arg(a) for a in argv)
+    return s if len(s) <= limit else s[:limit] + "...(%d chars)" % len(s)
+
+
+def show_reply(raw, limit=300):
+    if isinstance(raw, str):
+        return raw
+    s = repr(raw)
+    return s if len(s) <= limit else s[:limit] + "...(%d bytes)" % len(raw)
+
+
+# ---------------------------------------------------------------- compare
+def compare(mode, a, b):
+    if a == b:
+        return True
+    if isinstance(a, str) or isinstance(b, str):
+        return False
+    tol = TOLERANCE.get(mode)
+    if tol is None:
+        return False
+    x, y = parse_int_reply(a), parse_int_reply(b)
+    if x is None or y is None:
+        return False
+    if x < 0 or y < 0:  # -1 (no TTL) and -2 (no key) are exact
+        return x == y
+    return abs(x - y) <= tol
+
+
+# ---------------------------------------------------------------- running
+class Side:
+    """One server under test and our connection to it."""
+
+    def __init__(self, label, server):
+        self.label = label
+        self.server = server
+        self.conn = None
+
+    def connect(self):
+        if self.conn:
+            self.conn.close()
+        self.conn = RawConnection(self.server.host, self.server.port,
+                                  timeout=REPLY_TIMEOUT)
+
+    def send(self, argv):
+        from resp import encode
+        try:
+            self.conn.send(encode(argv))
+            return None
+        except OSError as e:
+            return "<send failed: %s>" % e
+
+    def read(self):
+        try:
+            return self.conn.read_reply()
+        except ConnectionClosed:
+            return "<connection closed>"
+        except socket.timeout:
+            return "<timeout after %.0fs>" % REPLY_TIMEOUT
+        except OSError as e:
+            return "<read failed: %s>" % e
+        except ValueError as e:
+            return "<unparsable reply: %s>" % e
+
+
+class Result:
+    def __init__(self):
+        self.counts = defaultdict(int)
+        self.mismatch_counts = defaultdict(int)
+        self.examples = defaultdict(list)
+        self.errors = defaultdict(int)
+        self.total = 0
+        self.mismatches = 0
+        self.aborted = None
+
+    def add(self, name, ok, example, is_error=False):
+        self.total += 1
+        self.counts[name] += 1
+        self.errors[name] += is_error
+        if not ok:
+            self.mismatches += 1
+            self.mismatch_counts[name] += 1
+            if len(self.examples[name]) < 3:
+                self.examples[name].append(example)
+
+
+def command_name(argv):
+    try:
+        return argv[0].decode("ascii").upper() if argv else "<empty>"
+    except UnicodeDecodeError:
+        return repr(argv[0])
+
+
+def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
+    ref.connect()
+    test.connect()
+    res = Result()
+    transport_failures = 0
+    known = set()
+    for mod in families.values():
+        known.update(getattr(mod, "COMMANDS", {}))
+    for i, fam, op in stream(seed, families, nops):
+        e1 = ref.send(op.argv)
+        e2 = test.send(op.argv)
+        r1 = e1 or ref.read()
+        r2 = e2 or test.read()
+        ok = compare(op.mode, r1, r2)
+        name = command_name(op.argv)
+        if name not in known:
+            name = "(unknown command)"
+        res.add(name, ok, (i, op.argv, r1, r2),
+                is_error=isinstance(r1, bytes) and r1.startswith(b"-"))
+        if verbose:
+            print("%s #%d %s" % ("  " if ok else "!!", i, show_cmd(op.argv)), file=out)
+            print("     %-8s %s" % (ref.label, show_reply(r1)), file=out)
+            if not ok or r1 != r2:
+                print("     %-8s %s" % (test.label, show_reply(r2)), file=out)
+        if not (isinstance(r1, str) or isinstance(r2, str)):
+            transport_failures = 0
+        else:
+            transport_failures += 1
+            if transport_failures >= 3:
+                res.aborted = ("3 consecutive transport failures (last at op #%d: "
+                               "%s / %s)" % (i, show_reply(r1), show_reply(r2)))
+                return res
+            for side in (ref, test):
+                if not side.server.alive():
+                    res.aborted = ("%s died at op #%d (exit status %s)"
+                                   % (side.label, i, side.server.proc.returncode))
+                    return res
+            # A side closed its connection: reconnect both so that the two
+            # connections keep the same state (database 0, no client name).
+            try:
+                ref.connect()
+                test.connect()
+            except OSError as e:
+                res.aborted = "cannot reconnect after op #%d: %s" % (i, e)
+                return res
+    return res
+
+
+def report(res, seed, args, ref_label, test_label, out=sys.stdout):
+    fams = args.families or ",".join(discover_families())
+    print("difftest: seed=%d ops=%d families=%s backend=%s: %d mismatches"
+          % (seed, res.total, fams, args.backend if not args.self_test else "-",
+             res.mismatches), file=out)
+    if res.aborted:
+        print("ABORTED: %s" % res.aborted, file=out)
+    # err% = share of the reference's replies that were errors (a check that
+    # the generators produce enough valid commands, not a failure).
+    print("\n%-22s %8s %10s %6s" % ("command", "ops", "mismatch", "err%"), file=out)
+    for name in sorted(res.counts):
+        print("%-22s %8d %10d %5.0f%%" % (
+            name[:22], res.counts[name], res.mismatch_counts.get(name, 0),
+            100.0 * res.errors[name] / res.counts[name]), file=out)
+    for name in sorted(res.examples):
+        print("\n=== %s: %d mismatches, first %d:" %
+              (name, res.mismatch_counts[name], len(res.examples[name])), file=out)
+        for i, argv, r1, r2 in res.examples[name]:
+            print("  op #%d: %s" % (i, show_cmd(argv)), file=out)
+            print("    %-8s %s" % (ref_label, show_reply(r1)), file=out)
+            print("    %-8s %s" % (test_label, show_reply(r2)), file=out)
+            print("    replay: %s --seed %d%s%s --replay %d [--replay-run]" % (
+                os.path.relpath(__file__), seed,
+                " --families " + args.families if args.families else "",
+                "" if args.self_test else " --backend " + args.backend, i),
+                file=out)
+
+
+def do_replay(args, seed, families):
+    idx = args.replay
+    start = max(0, idx - args.replay_context + 1) if args.replay_context else 0
+    ops = [(i, fam, op) for i, fam, op in stream(seed, families, idx + 1)]
+    if not args.replay_run:
+        if not args.replay_bare:
+            print("# seed=%d families=%s: ops %d..%d (redis-cli syntax; "
+                  "TTL/PTTL compare with tolerance)" %
+                  (seed, ",".join(families), start, idx))
+        for i, fam, op in ops[start:]:
+            if args.replay_bare:
+                print(show_cmd(op.argv, 10**9))
+            else:
+                print("[op %d %s%s] %s" % (i, fam, "" if op.mode == "exact" else
+                                          ", " + op.mode, show_cmd(op.argv, 10**9)))
+        return 0
+    # Run the whole prefix on fresh servers, printing the tail verbosely.
+    ref, test = start_pair(args)
+    try:
+        ref.connect()
+        test.connect()
+        bad = 0
+        for i, fam, op in ops:
+            e1, e2 = ref.send(op.argv), test.send(op.argv)
+            r1, r2 = e1 or ref.read(), e2 or test.read()
+            ok = compare(op.mode, r1, r2)
+            bad += not ok
+            if i >= start:
+                print("%s #%d %s" % ("  " if ok else "!!", i, show_cmd(op.argv)))
+                print("     %-8s %s" % (ref.label, show_reply(r1)))
+                print("     %-8s %s" % (test.label, show_reply(r2)))
+        return 1 if bad else 0
+    finally:
+        ref.server.stop()
+        test.server.stop()
+
+
+def start_pair(args):
+    ref_srv = servers.ServerProcess(args.redis, name="redis")
+    if args.self_test:
+        test_srv = servers.ServerProcess(args.redis, name="redis-b")
+        test_label = "redis-b"
+    else:
+        test_srv = servers.ServerProcess(args.spindle, backend=args.backend,
+                                         name="spindle")
+        test_label = "spindle"
+    try:
+        ref_srv.start()
+        test_srv.start()
+    except Exception:
+        ref_srv.stop()
+        test_srv.stop()
+        raise
+    return Side("redis", ref_srv), Side(test_label, test_srv)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ops", type=int, default=2000, help="number of commands")
+    p.add_argument("--seed", type=int, default=None, help="default: random (printed)")
+    p.add_argument("--backend", default="epoll", choices=servers.BACKENDS)
+    p.add_argument("--families", default=None,
+                   help="comma list, default all: " + ",".join(discover_families()))
+    p.add_argument("--spindle", default=os.environ.get("SPINDLE_SERVER", servers.DEFAULT_SPINDLE))
+    p.add_argument("--redis", default=servers.REDIS_SERVER)
+    p.add_argument("--self-test", action="store_true",
+                   help="redis-server against a second redis-server (must be 0 mismatches)")
+    p.add_argument("--replay", type=int, default=None, metavar="IDX",
+                   help="print the command sequence 0..IDX of this seed and exit")
+    p.add_argument("--replay-context", type=int, default=0, metavar="K",
+                   help="with --replay, only show the last K commands")
+    p.add_argument("--replay-run", action="store_true",
+                   help="with --replay, run the sequence on fresh servers and show both replies")
+    p.add_argument("--replay-bare", action="store_true",
+                   help="with --replay, print only the commands (pipe into redis-cli)")
+    p.add_argument("--verbose", "-v", action="store_true", help="print every command and reply")
+    args = p.parse_args(argv)
+
+    seed = args.seed if args.seed is not None else random.randrange(1 << 31)
+    families = select_families(args.families)
+
+    if args.replay is not None:
+        try:
+            return do_replay(args, seed, families)
+        except RuntimeError as e:
+            print("difftest: %s" % e, file=sys.stderr)
+            return 2
+
+    if not args.self_test and not os.access(args.spindle, os.X_OK):
+        print("difftest: spindle-server not found or not executable: %s" % args.spindle,
+              file=sys.stderr)
+        return 2
+    try:
+        ref, test = start_pair(args)
+    except RuntimeError as e:
+        print("difftest: %s" % e, file=sys.stderr)
+        return 2
+    t0 = time.monotonic()
+    try:
+        res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose)
+    finally:
+        ref.server.stop()
+        test.server.stop()
+    report(res, seed, args, ref.label, test.label)
+    print("\n%d ops in %.1fs" % (res.total, time.monotonic() - t0))
+    if res.aborted:
+        print("\n--- %s log (tail) ---\n%s" % (test.label, test.server.log_text(4000)))
+        return 2
+    return 1 if res.mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,6 +42,10 @@ class Client : public commands::Session, public net::FdHandler {
   Server* server() const { return server_; }
   void set_db_index(int db) { db_index_ = db; }
 
+  // False while the client must still AUTH (requirepass set).
+  bool authenticated() const { return authenticated_; }
+  void set_authenticated(bool v) { authenticated_ = v; }
+
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   const net::PeerAddress& peer() const { return peer_; }
@@ -99,6 +103,7 @@ class Client : public commands::Session, public net::FdHandler {
   int64_t created_ms_;
   int64_t last_interaction_ms_;
   std::string last_command_ = "NULL";
+  bool authenticated_ = true;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
 };

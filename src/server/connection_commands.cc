@@ -81,6 +81,43 @@ bool ValidClientName(std::string_view name) {
   return true;
 }
 
+// The default user is the only user until ACLs land: with requirepass empty
+// it is "nopass" (any password works), otherwise requirepass is its password.
+bool CheckDefaultUser(Client* c, std::string_view user, std::string_view pass) {
+  const std::string& required = c->server()->cfg().requirepass;
+  return user == "default" && (required.empty() || pass == required);
+}
+
+void Authenticate(Client* c) {
+  c->set_authenticated(true);
+  c->server()->UpdateParserLimits(c);
+}
+
+void AuthCommand(CommandContext& ctx) {
+  Client* c = ClientOf(ctx);
+  if (ctx.argc() > 3) {
+    ctx.reply->Error(protocol::kErrSyntax);
+    return;
+  }
+  std::string_view user = "default";
+  std::string_view pass = ctx.args[1];
+  if (ctx.argc() == 2) {
+    if (c->server()->cfg().requirepass.empty()) {
+      ctx.reply->Error(protocol::kErrAuthNoPassword);
+      return;
+    }
+  } else {
+    user = ctx.args[1];
+    pass = ctx.args[2];
+  }
+  if (!CheckDefaultUser(c, user, pass)) {
+    ctx.reply->Error(protocol::kErrWrongPass);
+    return;
+  }
+  Authenticate(c);
+  ctx.reply->Ok();
+}
+
 void HelloCommand(CommandContext& ctx) {
   Client* c = ClientOf(ctx);
   int64_t version = 0;
@@ -116,13 +153,18 @@ void HelloCommand(CommandContext& ctx) {
     }
   }
   if (has_auth) {
-    // Only the default user exists until ACLs land: it accepts any password
-    // when requirepass is empty (nopass), else exactly requirepass.
-    const std::string& required = c->server()->cfg().requirepass;
-    if (user != "default" || (!required.empty() && pass != required)) {
-      ctx.reply->Error("WRONGPASS invalid username-password pair or user is disabled.");
+    if (!CheckDefaultUser(c, user, pass)) {
+      ctx.reply->Error(protocol::kErrWrongPass);
       return;
     }
+    Authenticate(c);
+  }
+  if (!c->authenticated()) {
+    ctx.reply->Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
+        "select the RESP protocol version at the same time");
+    return;
   }
   if (has_name) {
     if (!ValidClientName(name)) {
@@ -428,6 +470,10 @@ void RegisterConnectionCommands(commands::CommandTable* table) {
   table->Add(cmd("quit", -1, kCmdAllowBusy | kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast |
                                  kCmdNoAuth,
                  kAclConnection, QuitCommand, "Close the connection", "1.0.0", "O(1)"));
+  table->Add(cmd("auth", -2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth |
+                                 kCmdSentinel | kCmdAllowBusy,
+                 kAclConnection, AuthCommand, "Authenticate to the server", "1.0.0",
+                 "O(N) where N is the number of passwords defined for the user"));
   table->Add(cmd("select", 2, kCmdLoading | kCmdStale | kCmdFast, kAclConnection, SelectCommand,
                  "Change the selected database for the current connection", "1.0.0", "O(1)"));
   table->Add(cmd("hello", -1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth |

@@ -240,6 +240,7 @@ void Server::AcceptFrom(int listen_fd) {
       client.reset();  // closes the socket
       continue;
     }
+    client->set_authenticated(cfg.requirepass.empty());
     UpdateParserLimits(client.get());
     LOG_VERBOSE("Accepted %s", client->PeerId().c_str());
     clients_.emplace(id, std::move(client));
@@ -249,6 +250,7 @@ void Server::AcceptFrom(int listen_fd) {
 void Server::UpdateParserLimits(Client* c) {
   protocol::ParserLimits limits;
   limits.max_bulk_len = config_.values().proto_max_bulk_len;
+  limits.authenticated = c->authenticated();
   c->parser().set_limits(limits);
 }
 
@@ -353,6 +355,8 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   if (cmd) {
     if (!cmd->ArityOk(args.size())) {
       reply.Error(protocol::WrongArityError(cmd->name));
+    } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
+      reply.Error(protocol::kErrNoAuth);
     } else {
       commands::CommandContext ctx;
       ctx.args = args;

@@ -99,6 +99,8 @@ class Server {
   // Parses and runs every complete command in c's query buffer.
   void ProcessInput(Client* c);
 
+  // Recomputes c's protocol limits (proto-max-bulk-len, authentication).
+  void UpdateParserLimits(Client* c);
   // Applies a config directive changed at run time (CONFIG SET).
   Status ApplyConfigChange(std::string_view name);
 
@@ -115,7 +117,6 @@ class Server {
   void FreeClosedClients();
   int64_t Cron();
   void ClientsCron(int64_t now_ms);
-  void UpdateParserLimits(Client* c);
   void CountErrors(Client* c, uint64_t errors_before);
   void RegisterCommands();
   Status Listen();

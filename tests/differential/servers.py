@@ -81,7 +81,8 @@ class ServerProcess:
                 with socket.create_connection((self.host, self.port), timeout=1) as s:
                     s.sendall(b"*1\r\n$4\r\nPING\r\n")
                     data = s.recv(64)
-                    if data.startswith(b"+PONG"):
+                    # A password-protected server answers NOAUTH: it is serving too.
+                    if data.startswith(b"+PONG") or data.startswith(b"-NOAUTH"):
                         return
             except OSError:
                 pass

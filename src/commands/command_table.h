@@ -36,6 +36,8 @@ struct CommandContext {
   storage::Database* db = nullptr;  // the client's selected database
   Session* session = nullptr;
   int64_t now_ms = 0;  // cached wall time of this command, unix ms
+  // proto-max-bulk-len: the largest string APPEND / SETRANGE may build.
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
 
   size_t argc() const { return args.size(); }
 };

@@ -6,24 +6,11 @@
 #include <utility>
 
 #include "commands/command_table.h"
+#include "commands/options.h"
 #include "protocol/errors.h"
 
 namespace spindle::commands {
 namespace {
-
-// Redis compares options with strcasecmp on NUL-terminated strings, so an
-// argument ends at its first NUL byte.
-bool OptionIs(std::string_view arg, std::string_view name) {
-  size_t nul = arg.find('\0');
-  if (nul != std::string_view::npos) arg = arg.substr(0, nul);
-  if (arg.size() != name.size()) return false;
-  for (size_t i = 0; i < arg.size(); ++i) {
-    char c = arg[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != name[i]) return false;
-  }
-  return true;
-}
 
 void DelCommand(CommandContext& ctx) {
   int64_t deleted = 0;

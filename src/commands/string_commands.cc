@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands/command_table.h"
+#include "commands/options.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
 
@@ -24,27 +25,8 @@ namespace {
 
 using storage::Value;
 
-// The biggest string SETRANGE and APPEND may build. Redis checks against the
-// proto-max-bulk-len config, whose default this is; CommandContext carries no
-// config yet, so the default is fixed here until the server passes it in.
-constexpr int64_t kMaxStringLength = 512LL * 1024 * 1024;
-
 // Redis's LCS refuses strings this long (its table indexes are uint32).
 constexpr size_t kLcsMaxLength = UINT32_MAX - 1;
-
-// Redis compares options with strcasecmp on NUL-terminated strings, so an
-// argument ends at its first NUL byte ("nx\0junk" is NX).
-bool OptionIs(std::string_view arg, std::string_view name) {
-  size_t nul = arg.find('\0');
-  if (nul != std::string_view::npos) arg = arg.substr(0, nul);
-  if (arg.size() != name.size()) return false;
-  for (size_t i = 0; i < arg.size(); ++i) {
-    char c = arg[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != name[i]) return false;
-  }
-  return true;
-}
 
 bool ParseInt64OrReply(CommandContext& ctx, std::string_view s, int64_t* out) {
   if (StringToInt64(s, out)) return true;
@@ -56,7 +38,7 @@ bool ParseInt64OrReply(CommandContext& ctx, std::string_view s, int64_t* out) {
 // must fit proto-max-bulk-len (and the sum must not overflow).
 bool CheckStringLengthOrReply(CommandContext& ctx, int64_t size, int64_t append) {
   uint64_t total = static_cast<uint64_t>(size) + static_cast<uint64_t>(append);
-  if (total > static_cast<uint64_t>(kMaxStringLength)) {
+  if (total > static_cast<uint64_t>(ctx.proto_max_bulk_len)) {
     ctx.reply->Error(protocol::kErrStringTooLong);
     return false;
   }

@@ -1261,7 +1261,9 @@ Config::Config() {
   for (const Directive& d : table) current_.push_back(d.default_text);
   char buf[1024];
   current_[IndexOf("dir")] = getcwd(buf, sizeof(buf)) ? buf : "";
-  // Spindle's loopback-only default when started without a config file.
+  // Spindle's loopback-only default. Redis's built-in "* -::*" relies on
+  // protected mode to refuse remote clients; until protected mode acts
+  // (issue 8) the loopback default holds with or without a config file.
   current_[IndexOf("bind")] = "127.0.0.1 -::1";
   SyncTyped();
 }
@@ -1290,8 +1292,6 @@ Status Config::Load(const CommandLine& command_line) {
     Status s = ReadFile(command_line.config_file, &text);
     if (!s.ok()) return s;
     file_ = command_line.config_file;
-    current_[IndexOf("bind")] = Table()[IndexOf("bind")].default_text;
-    SyncTyped();
   }
   if (command_line.config_from_stdin) {
     text.append(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

@@ -62,17 +62,17 @@ double RateMeter::PerSecond() const {
 
 class Server::Listener : public net::FdHandler {
  public:
-  Listener(Server* server, int fd, std::string name) : server_(server), fd_(fd), name_(std::move(name)) {}
+  Listener(Server* server, int fd, bool tcp) : server_(server), fd_(fd), tcp_(tcp) {}
   ~Listener() override { close(fd_); }
   void OnReadable(int) override { server_->AcceptFrom(fd_); }
   void OnWritable(int) override {}
   int fd() const { return fd_; }
-  const std::string& name() const { return name_; }
+  bool tcp() const { return tcp_; }
 
  private:
   Server* server_;
   int fd_;
-  std::string name_;
+  bool tcp_;
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
@@ -120,35 +120,54 @@ Status Server::Start() {
   return Status::Ok();
 }
 
-Status Server::Listen() {
+Status Server::ListenTcp(int port, const std::vector<std::string>& bind) {
   const ServerConfig& cfg = config_.values();
-  if (cfg.port != 0) {
-    for (const std::string& spec : cfg.bind) {
-      bool optional = !spec.empty() && spec[0] == '-';
-      std::string addr = optional ? spec.substr(1) : spec;
-      auto fd = net::ListenTcp(addr, cfg.port, cfg.tcp_backlog);
-      if (!fd.ok()) {
-        if (optional) {
-          LOG_NOTICE("%s (skipped: optional address)", fd.status().message().c_str());
-          continue;
-        }
-        LOG_WARNING("%s", fd.status().message().c_str());
-        return fd.status();
+  listen_port_ = port;
+  listen_bind_ = bind;
+  if (port == 0) return Status::Ok();
+  for (const std::string& spec : bind) {
+    bool optional = !spec.empty() && spec[0] == '-';
+    std::string addr = optional ? spec.substr(1) : spec;
+    auto fd = net::ListenTcp(addr, port, cfg.tcp_backlog);
+    if (!fd.ok()) {
+      if (optional) {
+        LOG_NOTICE("%s (skipped: optional address)", fd.status().message().c_str());
+        continue;
       }
-      auto l = std::make_unique<Listener>(this, *fd, addr + ":" + std::to_string(cfg.port));
-      Status st = loop_->AddFd(*fd, net::kReadable, l.get());
-      if (!st.ok()) return st;
-      listeners_.push_back(std::move(l));
+      LOG_WARNING("Warning: %s", fd.status().message().c_str());
+      return fd.status();
+    }
+    auto l = std::make_unique<Listener>(this, *fd, /*tcp=*/true);
+    Status st = loop_->AddFd(*fd, net::kReadable, l.get());
+    if (!st.ok()) return st;
+    listeners_.push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
+void Server::CloseTcpListeners() {
+  for (auto it = listeners_.begin(); it != listeners_.end();) {
+    if ((*it)->tcp()) {
+      loop_->RemoveFd((*it)->fd());
+      it = listeners_.erase(it);  // ~Listener closes the socket
+    } else {
+      ++it;
     }
   }
+}
+
+Status Server::Listen() {
+  const ServerConfig& cfg = config_.values();
+  Status st = ListenTcp(cfg.port, cfg.bind);
+  if (!st.ok()) return st;
   if (!cfg.unixsocket.empty()) {
     auto fd = net::ListenUnix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
     if (!fd.ok()) {
       LOG_WARNING("%s", fd.status().message().c_str());
       return fd.status();
     }
-    auto l = std::make_unique<Listener>(this, *fd, cfg.unixsocket);
-    Status st = loop_->AddFd(*fd, net::kReadable, l.get());
+    auto l = std::make_unique<Listener>(this, *fd, /*tcp=*/false);
+    st = loop_->AddFd(*fd, net::kReadable, l.get());
     if (!st.ok()) return st;
     listeners_.push_back(std::move(l));
   }
@@ -365,6 +384,7 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
       ctx.db = &keyspace_->db(c->db_index());
       ctx.session = c;
       ctx.now_ms = Clock::NowMs();
+      ctx.proto_max_bulk_len = config_.values().proto_max_bulk_len;
       c->set_last_command(cmd->name);  // CLIENT LIST shows the running command
       cmd->handler(ctx);
       ++stats_.total_commands_processed;
@@ -506,6 +526,21 @@ Status Server::ApplyConfigChange(std::string_view name) {
     if (!SetLogFile(cfg.logfile)) return Status::IOError("can't open the log file");
   } else if (name == "proto-max-bulk-len") {
     for (auto& [id, c] : clients_) UpdateParserLimits(c.get());
+  } else if (name == "port" || name == "bind") {
+    // As Redis: close the TCP listeners and listen again with the new
+    // settings; if that fails, listen again as before (Config restores the
+    // directive's old value) and report Redis's error.
+    int old_port = listen_port_;
+    std::vector<std::string> old_bind = listen_bind_;
+    CloseTcpListeners();
+    Status st = ListenTcp(cfg.port, cfg.bind);
+    if (!st.ok()) {
+      CloseTcpListeners();
+      Status back = ListenTcp(old_port, old_bind);
+      if (!back.ok()) LOG_WARNING("Failed to restore the previous listeners: %s", back.message().c_str());
+      return Status::IOError(name == "port" ? "Unable to listen on this port. Check server logs."
+                                            : "Failed to bind to specified addresses.");
+    }
   } else if (name == "maxclients") {
     if (cfg.maxclients + 128 + 32 > loop_->max_fds()) {
       return Status::InvalidArgument(

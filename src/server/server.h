@@ -120,6 +120,10 @@ class Server {
   void CountErrors(Client* c, uint64_t errors_before);
   void RegisterCommands();
   Status Listen();
+  // Opens TCP listeners on every bind address at port (0: none) and records
+  // them as what the listeners were opened with.
+  Status ListenTcp(int port, const std::vector<std::string>& bind);
+  void CloseTcpListeners();
   void PrepareShutdown();
 
   Config config_;
@@ -127,6 +131,8 @@ class Server {
   std::unique_ptr<storage::Keyspace> keyspace_;
   commands::CommandTable commands_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  int listen_port_ = 0;
+  std::vector<std::string> listen_bind_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id = creation order
   std::vector<Client*> pending_writes_;
   std::vector<Client*> pending_input_;  // edge-triggered: buffered input left to process

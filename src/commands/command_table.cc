@@ -43,6 +43,25 @@ void ApplyImplicitCategories(CommandSpec* spec) {
 std::span<const char* const> CommandFlagNames() { return kFlagNames; }
 std::span<const char* const> AclCategoryNames() { return kAclNames; }
 
+CommandSpec MakeCommand(std::string name, int arity, uint32_t flags, uint64_t acl_categories,
+                        KeyRange keys, Handler handler, std::string summary, std::string since,
+                        std::string group, std::string complexity) {
+  CommandSpec spec;
+  spec.name = std::move(name);
+  spec.arity = arity;
+  spec.flags = flags;
+  spec.acl_categories = acl_categories;
+  spec.first_key = keys.first;
+  spec.last_key = keys.last;
+  spec.key_step = keys.step;
+  spec.handler = handler;
+  spec.summary = std::move(summary);
+  spec.since = std::move(since);
+  spec.group = std::move(group);
+  spec.complexity = std::move(complexity);
+  return spec;
+}
+
 std::vector<int> CommandSpec::KeyPositions(size_t argc) const {
   std::vector<int> keys;
   if (first_key <= 0) return keys;

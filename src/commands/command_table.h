@@ -128,6 +128,19 @@ struct CommandSpec {
   std::vector<int> KeyPositions(size_t argc) const;
 };
 
+// Key positions of a spec: first, last (negative counts from the end), step.
+struct KeyRange {
+  int first = 0;
+  int last = 0;
+  int step = 0;
+};
+
+// Builds a CommandSpec from its declared data; families wrap it with their
+// group and ACL defaults.
+CommandSpec MakeCommand(std::string name, int arity, uint32_t flags, uint64_t acl_categories,
+                        KeyRange keys, Handler handler, std::string summary, std::string since,
+                        std::string group, std::string complexity);
+
 class CommandTable {
  public:
   // Adds a command. Commands flagged kCmdFast get @fast, the others @slow

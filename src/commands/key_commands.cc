@@ -100,20 +100,8 @@ void FlushAllCommand(CommandContext& ctx) {
 CommandSpec KeySpec(std::string name, int arity, uint32_t flags, uint64_t acl, int first_key,
                     int last_key, int key_step, Handler handler, std::string summary,
                     std::string group, std::string complexity) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.acl_categories = acl;
-  spec.first_key = first_key;
-  spec.last_key = last_key;
-  spec.key_step = key_step;
-  spec.handler = handler;
-  spec.summary = std::move(summary);
-  spec.since = "1.0.0";
-  spec.group = std::move(group);
-  spec.complexity = std::move(complexity);
-  return spec;
+  return MakeCommand(std::move(name), arity, flags, acl, {first_key, last_key, key_step}, handler,
+                     std::move(summary), "1.0.0", std::move(group), std::move(complexity));
 }
 
 }  // namespace

@@ -630,20 +630,9 @@ void LcsCommand(CommandContext& ctx) {
 CommandSpec StringSpec(std::string name, int arity, uint32_t flags, int first_key, int last_key,
                        int key_step, Handler handler, std::string summary, std::string since,
                        std::string complexity) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.acl_categories = kAclString;
-  spec.first_key = first_key;
-  spec.last_key = last_key;
-  spec.key_step = key_step;
-  spec.handler = handler;
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.group = "string";
-  spec.complexity = std::move(complexity);
-  return spec;
+  return MakeCommand(std::move(name), arity, flags, kAclString, {first_key, last_key, key_step},
+                     handler, std::move(summary), std::move(since), "string",
+                     std::move(complexity));
 }
 
 constexpr char kGetRangeComplexity[] =

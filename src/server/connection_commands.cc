@@ -397,17 +397,8 @@ void ClientKill(CommandContext& ctx) {
 
 CommandSpec Sub(const char* name, int arity, uint32_t flags, uint64_t acl, commands::Handler h,
                 const char* summary, const char* since, const char* complexity) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = acl;
-  s.handler = h;
-  s.summary = summary;
-  s.since = since;
-  s.group = "connection";
-  s.complexity = complexity;
-  return s;
+  return commands::MakeCommand(name, arity, flags, acl, {}, h, summary, since, "connection",
+                              complexity);
 }
 
 }  // namespace

@@ -158,9 +158,10 @@ void CommandDocs(CommandContext& ctx) {
   }
 }
 
-// Resolves the command named in args[2..] for GETKEYS; replies the error and
-// returns null if it cannot.
-const CommandSpec* ResolveForGetKeys(CommandContext& ctx, std::span<const std::string_view> cmd_args) {
+// Resolves the command named in args[2..] for GETKEYS / GETKEYSANDFLAGS and
+// finds its key positions. Replies the error and returns false if it cannot.
+bool ResolveKeysOrReply(CommandContext& ctx, const CommandSpec** out, std::vector<int>* keys) {
+  auto cmd_args = ctx.args.subspan(2);
   CommandTable& table = TableOf(ctx);
   const CommandSpec* cmd = table.Find(cmd_args[0]);
   if (cmd && cmd->is_container() && cmd_args.size() >= 2) {
@@ -168,42 +169,38 @@ const CommandSpec* ResolveForGetKeys(CommandContext& ctx, std::span<const std::s
   }
   if (!cmd) {
     ctx.reply->Error("ERR Invalid command specified");
-    return nullptr;
+    return false;
   }
   if (!cmd->ArityOk(cmd_args.size())) {
     ctx.reply->Error("ERR Invalid number of arguments specified for command");
-    return nullptr;
+    return false;
   }
-  return cmd;
+  *keys = cmd->KeyPositions(cmd_args.size());
+  if (keys->empty()) {
+    ctx.reply->Error("ERR The command has no key arguments");
+    return false;
+  }
+  *out = cmd;
+  return true;
 }
 
 void CommandGetKeys(CommandContext& ctx) {
-  auto cmd_args = ctx.args.subspan(2);
-  const CommandSpec* cmd = ResolveForGetKeys(ctx, cmd_args);
-  if (!cmd) return;
-  std::vector<int> keys = cmd->KeyPositions(cmd_args.size());
-  if (keys.empty()) {
-    ctx.reply->Error("ERR The command has no key arguments");
-    return;
-  }
+  const CommandSpec* cmd;
+  std::vector<int> keys;
+  if (!ResolveKeysOrReply(ctx, &cmd, &keys)) return;
   ctx.reply->ArrayHeader(keys.size());
-  for (int k : keys) ctx.reply->Bulk(cmd_args[k]);
+  for (int k : keys) ctx.reply->Bulk(ctx.args[2 + k]);
 }
 
 void CommandGetKeysAndFlags(CommandContext& ctx) {
-  auto cmd_args = ctx.args.subspan(2);
-  const CommandSpec* cmd = ResolveForGetKeys(ctx, cmd_args);
-  if (!cmd) return;
-  std::vector<int> keys = cmd->KeyPositions(cmd_args.size());
-  if (keys.empty()) {
-    ctx.reply->Error("ERR The command has no key arguments");
-    return;
-  }
+  const CommandSpec* cmd;
+  std::vector<int> keys;
+  if (!ResolveKeysOrReply(ctx, &cmd, &keys)) return;
   ctx.reply->ArrayHeader(keys.size());
   bool write = cmd->flags & commands::kCmdWrite;
   for (int k : keys) {
     ctx.reply->ArrayHeader(2);
-    ctx.reply->Bulk(cmd_args[k]);
+    ctx.reply->Bulk(ctx.args[2 + k]);
     if (write) {
       ctx.reply->SetHeader(1);
       ctx.reply->SimpleString("RW");
@@ -283,17 +280,9 @@ void CommandHelp(CommandContext& ctx) { ReplyHelp(ctx, "command", kCommandHelp);
 
 CommandSpec Spec(const char* name, int arity, commands::Handler h, const char* summary,
                  const char* since, const char* complexity) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = arity;
-  s.flags = commands::kCmdLoading | commands::kCmdStale;
-  s.acl_categories = commands::kAclConnection;
-  s.handler = h;
-  s.summary = summary;
-  s.since = since;
-  s.group = "server";
-  s.complexity = complexity;
-  return s;
+  return commands::MakeCommand(name, arity, commands::kCmdLoading | commands::kCmdStale,
+                              commands::kAclConnection, {}, h, summary, since, "server",
+                              complexity);
 }
 
 }  // namespace

@@ -376,17 +376,7 @@ void InfoCommand(CommandContext& ctx) {
 CommandSpec Spec(const char* name, int arity, uint32_t flags, uint64_t acl, commands::Handler h,
                  const char* summary, const char* since, const char* group,
                  const char* complexity) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = acl;
-  s.handler = h;
-  s.summary = summary;
-  s.since = since;
-  s.group = group;
-  s.complexity = complexity;
-  return s;
+  return commands::MakeCommand(name, arity, flags, acl, {}, h, summary, since, group, complexity);
 }
 
 }  // namespace

@@ -134,3 +134,19 @@ class Ctx:
         if r < 0.98:
             return self.text(rng, 100, 600)
         return b""
+
+
+def weighted_generator(generators):
+    """Returns generate(rng, ctx) picking one of (weight, fn) pairs by weight,
+    the shape every family module exports."""
+    total = sum(w for w, _ in generators)
+
+    def generate(rng, ctx):
+        x = rng.uniform(0, total)
+        for w, fn in generators:
+            x -= w
+            if x <= 0:
+                return fn(rng, ctx)
+        return generators[-1][1](rng, ctx)
+
+    return generate

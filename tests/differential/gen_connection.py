@@ -6,7 +6,7 @@ TIME, INFO, CLIENT ID / CLIENT LIST, HELLO (contains the client id),
 DEBUG, CONFIG, SHUTDOWN.  The integration tests check their shape instead.
 """
 
-from gen_common import Op, BINARY
+from gen_common import Op, BINARY, weighted_generator
 
 FAMILY = "connection"
 
@@ -86,13 +86,4 @@ GENERATORS = [
     (20, gen_ping), (20, gen_echo), (15, gen_select), (15, gen_unknown),
     (30, gen_wrong_arity),
 ]
-_TOTAL = sum(w for w, _ in GENERATORS)
-
-
-def generate(rng, ctx):
-    x = rng.uniform(0, _TOTAL)
-    for w, fn in GENERATORS:
-        x -= w
-        if x <= 0:
-            return fn(rng, ctx)
-    return GENERATORS[-1][1](rng, ctx)
+generate = weighted_generator(GENERATORS)

@@ -1,6 +1,6 @@
 """Generator for the keys family (generic keyspace commands)."""
 
-from gen_common import Op
+from gen_common import Op, weighted_generator
 
 FAMILY = "keys"
 
@@ -63,13 +63,4 @@ GENERATORS = [
     (30, gen_del_exists), (15, gen_type), (8, gen_dbsize), (1, gen_flush),
     (25, gen_ttl), (4, gen_bad),
 ]
-_TOTAL = sum(w for w, _ in GENERATORS)
-
-
-def generate(rng, ctx):
-    x = rng.uniform(0, _TOTAL)
-    for w, fn in GENERATORS:
-        x -= w
-        if x <= 0:
-            return fn(rng, ctx)
-    return GENERATORS[-1][1](rng, ctx)
+generate = weighted_generator(GENERATORS)

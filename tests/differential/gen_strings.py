@@ -1,6 +1,6 @@
 """Generator for the strings family."""
 
-from gen_common import Op, INT_EDGES, NUMBERISH
+from gen_common import Op, INT_EDGES, NUMBERISH, weighted_generator
 
 FAMILY = "strings"
 
@@ -221,13 +221,4 @@ GENERATORS = [
     (14, gen_incr), (6, gen_numeric_set), (16, gen_simple), (4, gen_setex),
     (7, gen_multi), (4, gen_lcs), (3, gen_lcs_setup), (2, gen_wrongtype),
 ]
-_TOTAL = sum(w for w, _ in GENERATORS)
-
-
-def generate(rng, ctx):
-    x = rng.uniform(0, _TOTAL)
-    for w, fn in GENERATORS:
-        x -= w
-        if x <= 0:
-            return fn(rng, ctx)
-    return GENERATORS[-1][1](rng, ctx)
+generate = weighted_generator(GENERATORS)

@@ -6,7 +6,7 @@ A missing build/spindle-server FAILS the backend tests (it is not a skip).
 
 Environment:
   SPINDLE_SERVER    path of the binary (default <repo>/build/spindle-server)
-  DIFFTEST_OPS      ops per backend (default 3000)
+  DIFFTEST_OPS      ops per backend (default 20000)
   DIFFTEST_SEED     base seed (default 20240601; backend i uses seed + i)
 """
 
@@ -22,7 +22,7 @@ import servers  # noqa: E402
 
 DIFFTEST = os.path.join(HERE, "difftest.py")
 PYTHON = "/usr/bin/python3"
-OPS = int(os.environ.get("DIFFTEST_OPS", "3000"))
+OPS = int(os.environ.get("DIFFTEST_OPS", "20000"))
 SEED = int(os.environ.get("DIFFTEST_SEED", "20240601"))
 SPINDLE = os.environ.get("SPINDLE_SERVER", servers.DEFAULT_SPINDLE)
 

@@ -81,9 +81,6 @@ class Client : public commands::Session, public net::FdHandler {
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
-  // True while the client is queued to resume parsing buffered input
-  // (edge-triggered fairness) without a new readiness event.
-  bool in_pending_input = false;
 
   // Events the loop watches, for CLIENT LIST "events=".
   std::string EventsString() const;

@@ -132,7 +132,7 @@ void CommandInfo(CommandContext& ctx) {
     if (cmd) {
       ReplyCommandInfo(ctx, *cmd);
     } else {
-      ctx.reply->NullArray();
+      ctx.reply->Null();  // Redis answers a null bulk here
     }
   }
 }
@@ -295,10 +295,10 @@ void RegisterIntrospectionCommands(commands::CommandTable* table) {
   command.subcommands.push_back(Spec("command|docs", -2, CommandDocs,
                                      "Get array of specific Redis command documentation", "7.0.0",
                                      "O(N) where N is the number of commands to look up"));
-  command.subcommands.push_back(Spec("command|getkeys", -3, CommandGetKeys,
+  command.subcommands.push_back(Spec("command|getkeys", -4, CommandGetKeys,
                                      "Extract keys given a full Redis command", "2.8.13",
                                      "O(N) where N is the number of arguments to the command"));
-  command.subcommands.push_back(Spec("command|getkeysandflags", -3, CommandGetKeysAndFlags,
+  command.subcommands.push_back(Spec("command|getkeysandflags", -4, CommandGetKeysAndFlags,
                                      "Extract keys and access flags given a full Redis command",
                                      "7.0.0", "O(N) where N is the number of arguments to the command"));
   command.subcommands.push_back(Spec("command|help", 2, CommandHelp,

@@ -135,7 +135,6 @@ class Server {
   std::vector<std::string> listen_bind_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id = creation order
   std::vector<Client*> pending_writes_;
-  std::vector<Client*> pending_input_;  // edge-triggered: buffered input left to process
   std::vector<Client*> to_close_;
   std::vector<std::string_view> argv_;  // scratch for the command being parsed
   uint64_t next_client_id_ = 1;

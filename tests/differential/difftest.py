@@ -32,7 +32,7 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 from gen_common import Ctx, Op  # noqa: E402
-from resp import ConnectionClosed, RawConnection, parse_int_reply  # noqa: E402
+from resp import parse_simple, ConnectionClosed, RawConnection, parse_int_reply  # noqa: E402
 import servers  # noqa: E402
 
 # Relative weight of each family in a mixed stream (unknown families: 2).
@@ -134,11 +134,25 @@ def show_reply(raw, limit=300):
 
 
 # ---------------------------------------------------------------- compare
+def _pairs(raw):
+    """A flat name/value array as a sorted list of pairs, or None."""
+    try:
+        v = parse_simple(raw)
+    except Exception:  # noqa: BLE001 - not a well-formed array
+        return None
+    if not isinstance(v, list) or len(v) % 2:
+        return None
+    return sorted(zip(v[0::2], v[1::2]))
+
+
 def compare(mode, a, b):
     if a == b:
         return True
     if isinstance(a, str) or isinstance(b, str):
         return False
+    if mode == "pairs":  # CONFIG GET: Redis orders by its hash table
+        pa = _pairs(a)
+        return pa is not None and pa == _pairs(b)
     tol = TOLERANCE.get(mode)
     if tol is None:
         return False

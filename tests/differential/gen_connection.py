@@ -2,15 +2,19 @@
 wrong-arity calls of every command of the enabled families.
 
 Not generated (their replies are not deterministic across two servers):
-TIME, INFO, CLIENT ID / CLIENT LIST, HELLO (contains the client id),
-DEBUG, CONFIG, SHUTDOWN.  The integration tests check their shape instead.
+TIME, INFO, CLIENT ID / LIST / INFO, a successful HELLO (it contains the
+client id), COMMAND / COMMAND COUNT / DOCS (the tables differ in size until
+every family lands), CONFIG GET of port, dir and other per-process values,
+CONFIG SET of anything that changes how the servers listen or log, QUIT and
+SHUTDOWN. The integration tests check their shape instead.
 """
 
 from gen_common import Op, BINARY, weighted_generator
 
 FAMILY = "connection"
 
-COMMANDS = {"PING": -1, "ECHO": 2, "SELECT": 2}
+COMMANDS = {"PING": -1, "ECHO": 2, "SELECT": 2, "AUTH": -2, "CLIENT": -2,
+            "COMMAND": -1, "CONFIG": -2, "HELLO": -1}
 
 
 def gen_ping(rng, ctx):
@@ -82,8 +86,125 @@ def gen_wrong_arity(rng, ctx):
     return [Op(argv)]
 
 
+_CLIENT_NAMES = [b"app", b"worker-1", b"", b"a b", b"new\nline", b"\xff", b"x" * 300,
+                 b"~tilde!", b"\x00"]
+
+
+def gen_client(rng, ctx):
+    r = rng.random()
+    if r < 0.35:
+        return [Op(["CLIENT", "SETNAME", rng.choice(_CLIENT_NAMES)]),
+                Op(["CLIENT", "GETNAME"])]
+    if r < 0.45:
+        return [Op(["CLIENT", "GETNAME"] + (["x"] if rng.random() < 0.3 else []))]
+    if r < 0.6:
+        # Error paths and kills that match nobody (never the caller itself).
+        return [Op(rng.choice([
+            ["CLIENT", "KILL", "1.2.3.4:5"],
+            ["CLIENT", "KILL", "ID", "999999999"],
+            ["CLIENT", "KILL", "ID", "0"],
+            ["CLIENT", "KILL", "ID", "abc"],
+            ["CLIENT", "KILL", "TYPE", "bogus"],
+            ["CLIENT", "KILL", "USER", "nobody"],
+            ["CLIENT", "KILL", "ADDR", "1.2.3.4:5", "SKIPME", "maybe"],
+            ["CLIENT", "KILL", "ADDR", "1.2.3.4:5", "SKIPME", "yes"],
+            ["CLIENT", "KILL", "LADDR", "1.2.3.4:5"],
+            ["CLIENT", "KILL", "ADDR"],
+            ["CLIENT", "KILL", "ADDR", "x", "BOGUS", "y"],
+        ]))]
+    if r < 0.75:
+        return [Op(rng.choice([
+            ["CLIENT", "LIST", "TYPE", "bogus"],
+            ["CLIENT", "LIST", "ID", "abc"],
+            ["CLIENT", "LIST", "ID", "999999999"],
+            ["CLIENT", "LIST", "bogus"],
+            ["CLIENT", "LIST", "TYPE", "pubsub"],
+            ["CLIENT", "LIST", "TYPE", "replica"],
+        ]))]
+    if r < 0.85:
+        return [Op(["CLIENT", "HELP"])]
+    return [Op(rng.choice([["CLIENT"], ["CLIENT", "bogus"], ["client", "NoSuch", "x"],
+                           ["CLIENT", "SETNAME"], ["CLIENT", "SETNAME", "a", "b"],
+                           ["CLIENT", "ID", "x"]]))]
+
+
+def gen_auth_hello(rng, ctx):
+    # The servers run without a password: AUTH's errors and the nopass
+    # default user are deterministic; HELLO only on its error paths.
+    return [Op(rng.choice([
+        ["AUTH", "x"],
+        ["AUTH", "default", "anything"],
+        ["AUTH", "nobody", "x"],
+        ["AUTH", "a", "b", "c"],
+        ["HELLO", "4"],
+        ["HELLO", "1"],
+        ["HELLO", "abc"],
+        ["HELLO", "99999999999999999999"],
+        ["HELLO", "2", "SETNAME", "a b"],
+        ["HELLO", "2", "BOGUS"],
+        ["HELLO", "2", "AUTH", "default"],
+        ["HELLO", "2", "AUTH", "nobody", "pw"],
+    ]))]
+
+
+def gen_command(rng, ctx):
+    """COMMAND GETKEYS over the enabled families' commands, plus errors."""
+    table = {}
+    for mod in ctx.families.values():
+        table.update(getattr(mod, "COMMANDS", {}))
+    keyed = sorted(n for n in table if n not in COMMANDS and n not in
+                   ("DBSIZE", "FLUSHDB", "FLUSHALL"))
+    r = rng.random()
+    if r < 0.6 and keyed:
+        name = rng.choice(keyed)
+        arity = table[name]
+        n = arity if arity > 0 else -arity + rng.randint(0, 3)
+        return [Op(["COMMAND", "GETKEYS", name] + [ctx.key(rng) for _ in range(n - 1)])]
+    return [Op(rng.choice([
+        ["COMMAND", "GETKEYS", "nosuchcommand", "a"],
+        ["COMMAND", "GETKEYS", "get"],
+        ["COMMAND", "GETKEYS", "ping", "x"],
+        ["COMMAND", "GETKEYS"],
+        ["COMMAND", "INFO", "nosuchcommand"],
+        ["COMMAND", "LIST", "FILTERBY", "bogus", "x"],
+        ["COMMAND", "LIST", "x"],
+        ["COMMAND", "bogus"],
+        ["COMMAND", "HELP"],
+    ]))]
+
+
+# Directives whose values are the same on both servers in the harness.
+_STABLE_DIRECTIVES = ["maxclients", "databases", "hz", "timeout", "tcp-keepalive",
+                      "proto-max-bulk-len", "client-query-buffer-limit", "maxmemory",
+                      "maxmemory-policy", "tcp-backlog", "save", "appendonly",
+                      "hash-max-listpack-entries", "lua-time-limit", "notify-keyspace-events"]
+
+
+def gen_config(rng, ctx):
+    r = rng.random()
+    if r < 0.4:
+        return [Op(["CONFIG", "GET"] + rng.sample(_STABLE_DIRECTIVES, rng.randint(1, 3)),
+                   mode="pairs")]
+    if r < 0.5:
+        return [Op(["CONFIG", "GET", rng.choice(["nosuch*", "nosuch", "max*", "hash-max-*"])],
+                   mode="pairs")]
+    if r < 0.9:
+        # Invalid values and unknown names: errors only, nothing changes.
+        return [Op(["CONFIG", "SET"] + rng.choice([
+            ["hz", "abc"], ["maxclients", "-1"], ["timeout", "1.5"],
+            ["proto-max-bulk-len", "1kb"], ["maxmemory-policy", "bogus"],
+            ["nosuchdirective", "1"], ["databases", "4"], ["daemonize", "yes"],
+            ["appendonly", "maybe"], ["hz", "10", "HZ", "11"],
+            ["tcp-keepalive", "99999999999999999999"], ["save", "bad"],
+        ]))]
+    return [Op(rng.choice([["CONFIG"], ["CONFIG", "SET", "hz"], ["CONFIG", "GET"],
+                           ["CONFIG", "bogus"], ["CONFIG", "HELP"],
+                           ["CONFIG", "RESETSTAT", "x"]]))]
+
+
 GENERATORS = [
     (20, gen_ping), (20, gen_echo), (15, gen_select), (15, gen_unknown),
-    (30, gen_wrong_arity),
+    (30, gen_wrong_arity), (8, gen_client), (5, gen_auth_hello), (6, gen_command),
+    (6, gen_config),
 ]
 generate = weighted_generator(GENERATORS)

@@ -55,6 +55,37 @@ bool SetLogFile(const std::string& path) {
   return true;
 }
 
+namespace {
+// Appends the decimal form of v to buf at *len (async-signal-safe).
+void AppendDecimal(char* buf, size_t* len, long long v) {
+  char tmp[24];
+  int n = 0;
+  unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : v;
+  do {
+    tmp[n++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) buf[(*len)++] = '-';
+  while (n > 0) buf[(*len)++] = tmp[--n];
+}
+}  // namespace
+
+void LogFromSignalHandler(const char* msg) {
+  if (GetLogLevel() > LogLevel::kWarning) return;
+  char line[512];
+  size_t len = 0;
+  AppendDecimal(line, &len, getpid());
+  static constexpr char kMid[] = ":signal-handler (";
+  for (const char* p = kMid; *p; ++p) line[len++] = *p;
+  AppendDecimal(line, &len, time(nullptr));
+  line[len++] = ')';
+  line[len++] = ' ';
+  for (const char* p = msg; *p && len < sizeof(line) - 1; ++p) line[len++] = *p;
+  line[len++] = '\n';
+  ssize_t ignored = write(g_fd.load(), line, len);
+  (void)ignored;
+}
+
 void Log(LogLevel level, const char* fmt, ...) {
   if (level < GetLogLevel() || level == LogLevel::kNothing) return;
   static constexpr char kMarks[] = {'.', '-', '*', '#'};

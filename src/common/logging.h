@@ -28,6 +28,10 @@ void SetLogRole(char role);
 
 void Log(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
+// Async-signal-safe: writes "<pid>:signal-handler (<unix time>) <msg>" as
+// Redis's serverLogFromHandler does (no locale, no malloc, no stdio).
+void LogFromSignalHandler(const char* msg);
+
 #define SPINDLE_LOG(level, ...)                                   \
   do {                                                            \
     if ((level) >= ::spindle::GetLogLevel()) ::spindle::Log((level), __VA_ARGS__); \

@@ -188,16 +188,13 @@ int Server::Run() {
 }
 
 void Server::RequestShutdown(int signal) {
-  shutdown_signal_.store(signal);
+  LogFromSignalHandler(signal == SIGINT ? "Received SIGINT scheduling shutdown..."
+                                        : "Received SIGTERM scheduling shutdown...");
   shutdown_requested_.store(true);
   if (loop_) loop_->Stop();
 }
 
 void Server::PrepareShutdown() {
-  int sig = shutdown_signal_.load();
-  if (sig != 0) {
-    LOG_WARNING("Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
-  }
   LOG_WARNING("User requested shutdown...");
   // Flush what can still be flushed without blocking, then close everyone.
   for (auto& [id, c] : clients_) {

@@ -146,7 +146,6 @@ class Server {
   std::string run_id_;
   std::string executable_;
   std::atomic<bool> shutdown_requested_{false};
-  std::atomic<int> shutdown_signal_{0};
   bool edge_triggered_ = false;
 };
 

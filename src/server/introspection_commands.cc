@@ -19,6 +19,19 @@ CommandTable& TableOf(CommandContext& ctx) { return ClientOf(ctx)->server()->com
 
 size_t PopCount(uint64_t v) { return static_cast<size_t>(__builtin_popcountll(v)); }
 
+// The access flags of a command's keys: RW for writes, RO access for reads
+// (see docs/COMPATIBILITY.md: Redis has finer per-command flags).
+void ReplyKeyFlags(CommandContext& ctx, const CommandSpec& cmd) {
+  if (cmd.flags & commands::kCmdWrite) {
+    ctx.reply->SetHeader(1);
+    ctx.reply->SimpleString("RW");
+  } else {
+    ctx.reply->SetHeader(2);
+    ctx.reply->SimpleString("RO");
+    ctx.reply->SimpleString("access");
+  }
+}
+
 // A key spec derived from first/last/step: begin_search by index, find_keys
 // by range, flags from the command's read/write nature.
 void ReplyKeySpecs(CommandContext& ctx, const CommandSpec& cmd) {
@@ -29,14 +42,7 @@ void ReplyKeySpecs(CommandContext& ctx, const CommandSpec& cmd) {
   ctx.reply->ArrayHeader(1);
   ctx.reply->MapHeader(3);
   ctx.reply->Bulk("flags");
-  if (cmd.flags & commands::kCmdWrite) {
-    ctx.reply->SetHeader(1);
-    ctx.reply->SimpleString("RW");
-  } else {
-    ctx.reply->SetHeader(2);
-    ctx.reply->SimpleString("RO");
-    ctx.reply->SimpleString("access");
-  }
+  ReplyKeyFlags(ctx, cmd);
   ctx.reply->Bulk("begin_search");
   ctx.reply->MapHeader(2);
   ctx.reply->Bulk("type");
@@ -197,18 +203,10 @@ void CommandGetKeysAndFlags(CommandContext& ctx) {
   std::vector<int> keys;
   if (!ResolveKeysOrReply(ctx, &cmd, &keys)) return;
   ctx.reply->ArrayHeader(keys.size());
-  bool write = cmd->flags & commands::kCmdWrite;
   for (int k : keys) {
     ctx.reply->ArrayHeader(2);
     ctx.reply->Bulk(ctx.args[2 + k]);
-    if (write) {
-      ctx.reply->SetHeader(1);
-      ctx.reply->SimpleString("RW");
-    } else {
-      ctx.reply->SetHeader(2);
-      ctx.reply->SimpleString("RO");
-      ctx.reply->SimpleString("access");
-    }
+    ReplyKeyFlags(ctx, *cmd);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "net/buffer.h"
+#include "socket_pair.h"
 
 #include <errno.h>
 #include <gtest/gtest.h>
@@ -11,30 +12,14 @@
 namespace spindle::net {
 namespace {
 
+using test_util::SocketPair;
+
 std::string Pattern(size_t n) {
   std::string s(n, '\0');
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
   return s;
 }
 
-class SocketPair {
- public:
-  SocketPair() {
-    int fds[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-    reader = fds[0];
-    writer = fds[1];
-  }
-  ~SocketPair() {
-    close(reader);
-    if (writer >= 0) close(writer);
-  }
-  void Write(const std::string& s) {
-    ASSERT_EQ(write(writer, s.data(), s.size()), static_cast<ssize_t>(s.size()));
-  }
-  int reader;
-  int writer;
-};
 
 TEST(Buffer, StartsWithNoStorage) {
   Buffer b;
@@ -91,11 +76,11 @@ TEST(Buffer, ReserveAndRelease) {
 TEST(Buffer, ReadIntoStackExtraWhenEmpty) {
   SocketPair p;
   std::string s = Pattern(5000);
-  p.Write(s);
+  p.WriteB(s);
   Buffer b;
   int err = 0;
   // No storage at all: everything lands in the stack buffer, then is copied.
-  EXPECT_EQ(b.ReadFd(p.reader, &err), 5000);
+  EXPECT_EQ(b.ReadFd(p.a, &err), 5000);
   EXPECT_EQ(std::string(b.data(), b.size()), s);
   EXPECT_GE(b.capacity(), 5000u);
 }
@@ -106,23 +91,23 @@ TEST(Buffer, ReadSpillsPastFreeSpace) {
   b.Append("head:");
   size_t free_space = b.capacity() - b.size();
   std::string s = Pattern(free_space + 3000);
-  p.Write(s);
+  p.WriteB(s);
   int err = 0;
-  EXPECT_EQ(b.ReadFd(p.reader, &err), static_cast<ssize_t>(s.size()));
+  EXPECT_EQ(b.ReadFd(p.a, &err), static_cast<ssize_t>(s.size()));
   EXPECT_EQ(std::string(b.data(), b.size()), "head:" + s);
 }
 
 TEST(Buffer, MaxBytesCapsTheRead) {
   SocketPair p;
   std::string s = Pattern(3000);
-  p.Write(s);
+  p.WriteB(s);
   Buffer b;
   int err = 0;
-  EXPECT_EQ(b.ReadFd(p.reader, &err, 100), 100);
-  EXPECT_EQ(b.ReadFd(p.reader, &err, 0), 0);
+  EXPECT_EQ(b.ReadFd(p.a, &err, 100), 100);
+  EXPECT_EQ(b.ReadFd(p.a, &err, 0), 0);
   b.Reserve(10000);  // free space larger than the cap
-  EXPECT_EQ(b.ReadFd(p.reader, &err, 900), 900);
-  EXPECT_EQ(b.ReadFd(p.reader, &err), 2000);
+  EXPECT_EQ(b.ReadFd(p.a, &err, 900), 900);
+  EXPECT_EQ(b.ReadFd(p.a, &err), 2000);
   EXPECT_EQ(std::string(b.data(), b.size()), s);
 }
 
@@ -130,13 +115,12 @@ TEST(Buffer, EagainAndEof) {
   SocketPair p;
   Buffer b;
   int err = 0;
-  EXPECT_EQ(b.ReadFd(p.reader, &err), -1);
+  EXPECT_EQ(b.ReadFd(p.a, &err), -1);
   EXPECT_EQ(err, EAGAIN);
-  p.Write("bye");
-  close(p.writer);
-  p.writer = -1;
-  EXPECT_EQ(b.ReadFd(p.reader, &err), 3);
-  EXPECT_EQ(b.ReadFd(p.reader, &err), 0);
+  p.WriteB("bye");
+  p.CloseB();
+  EXPECT_EQ(b.ReadFd(p.a, &err), 3);
+  EXPECT_EQ(b.ReadFd(p.a, &err), 0);
   EXPECT_EQ(std::string(b.data(), b.size()), "bye");
 }
 
@@ -147,7 +131,7 @@ TEST(Buffer, BigReadFromAWriterThread) {
   std::thread writer([&] {
     size_t off = 0;
     while (off < s.size()) {
-      ssize_t n = write(p.writer, s.data() + off, s.size() - off);
+      ssize_t n = write(p.b, s.data() + off, s.size() - off);
       if (n > 0) {
         off += n;
       } else {
@@ -159,7 +143,7 @@ TEST(Buffer, BigReadFromAWriterThread) {
   int err = 0;
   int reads = 0;
   while (b.size() < kTotal && reads < 10000000) {
-    ssize_t n = b.ReadFd(p.reader, &err);
+    ssize_t n = b.ReadFd(p.a, &err);
     ASSERT_TRUE(n > 0 || (n == -1 && err == EAGAIN)) << n << " " << err;
     ++reads;
   }

@@ -6,6 +6,7 @@
 // from hanging the test.
 
 #include "net/event_loop.h"
+#include "socket_pair.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,24 +32,12 @@
 namespace spindle::net {
 namespace {
 
+using Pair = test_util::SocketPair;
+
 constexpr int kMaxFds = 1024;
 constexpr int kLongMs = 5000;
 constexpr int kQuietMs = 50;
 
-struct Pair {
-  int a = -1;
-  int b = -1;
-  Pair() {
-    int fds[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-    a = fds[0];
-    b = fds[1];
-  }
-  ~Pair() {
-    close(a);
-    close(b);
-  }
-};
 
 void WriteBytes(int fd, size_t n) {
   std::string s(n, 'x');

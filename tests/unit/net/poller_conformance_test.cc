@@ -19,31 +19,18 @@
 #include <vector>
 
 #include "net/poller.h"
+#include "socket_pair.h"
 
 namespace spindle::net {
 namespace {
+
+using Pair = test_util::SocketPair;
 
 // Generous: only there so a broken backend fails instead of hanging.
 constexpr int kLongMs = 5000;
 // Long enough that an event that was going to come would have come.
 constexpr int kQuietMs = 50;
 
-struct Pair {
-  int a = -1;
-  int b = -1;
-  Pair() {
-    int fds[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-    a = fds[0];
-    b = fds[1];
-  }
-  ~Pair() {
-    if (a >= 0) close(a);
-    if (b >= 0) close(b);
-  }
-  void CloseA() { close(a), a = -1; }
-  void CloseB() { close(b), b = -1; }
-};
 
 void WriteBytes(int fd, size_t n) {
   std::string s(n, 'x');

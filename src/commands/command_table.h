@@ -38,6 +38,12 @@ struct CommandContext {
   int64_t now_ms = 0;  // cached wall time of this command, unix ms
   // proto-max-bulk-len: the largest string APPEND / SETRANGE may build.
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  // True when maxmemory-policy is an LFU policy (OBJECT FREQ / IDLETIME).
+  bool lfu_policy = false;
+  // lazyfree-lazy-user-del / lazyfree-lazy-user-flush: DEL acts as UNLINK,
+  // FLUSHALL / FLUSHDB without an option act as ASYNC.
+  bool lazy_user_del = false;
+  bool lazy_user_flush = false;
 
   size_t argc() const { return args.size(); }
 };
@@ -99,9 +105,22 @@ enum AclCategory : uint64_t {
   kAclScripting = 1ull << 20,
 };
 
+// Flags Redis keeps to itself: COMMAND INFO does not report them.
+inline constexpr uint32_t kCmdUnreportedFlags =
+    kCmdSentinel | kCmdOnlySentinel | kCmdProtected | kCmdModuleGetKeys | kCmdModuleNoCluster;
+
 // Names of the flags and categories, indexed by bit position.
 std::span<const char* const> CommandFlagNames();
 std::span<const char* const> AclCategoryNames();
+
+// INFO commandstats counters of one command (Redis's calls, microseconds,
+// rejected_calls, failed_calls). Updated by the dispatcher on the main thread.
+struct CommandStats {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;  // refused before running (arity, NOAUTH ...)
+  uint64_t failed_calls = 0;    // ran and answered an error
+};
 
 struct CommandSpec {
   std::string name;  // lower case; a subcommand is "container|sub"
@@ -118,6 +137,7 @@ struct CommandSpec {
   std::string group;       // "string", "generic", "connection", "server", ...
   std::string complexity;
   std::vector<CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG ...)
+  mutable CommandStats stats;            // the table is const; its counters are not
 
   bool is_container() const { return !subcommands.empty(); }
   bool ArityOk(size_t argc) const {
@@ -170,5 +190,6 @@ class CommandTable {
 // Families register themselves here (one function per *_commands.cc).
 void RegisterStringCommands(CommandTable* table);
 void RegisterKeyCommands(CommandTable* table);
+void RegisterKeyspaceCommands(CommandTable* table);
 
 }  // namespace spindle::commands

@@ -66,11 +66,13 @@ void DbSizeCommand(CommandContext& ctx) {
   ctx.reply->Integer(static_cast<int64_t>(ctx.db->size()));
 }
 
-// FLUSHDB / FLUSHALL take one optional ASYNC or SYNC. Both free memory on
-// this thread for now; ASYNC is accepted for compatibility.
-bool ParseFlushOptionOrReply(CommandContext& ctx) {
+// FLUSHDB / FLUSHALL take one optional ASYNC or SYNC. ASYNC detaches the
+// tables and lets the keyspace's background freer destroy them.
+bool ParseFlushOptionOrReply(CommandContext& ctx, bool* async) {
+  *async = false;
   if (ctx.argc() == 1) return true;
   if (ctx.argc() == 2 && (OptionIs(ctx.args[1], "sync") || OptionIs(ctx.args[1], "async"))) {
+    *async = OptionIs(ctx.args[1], "async");
     return true;
   }
   ctx.reply->Error(protocol::kErrSyntax);
@@ -78,9 +80,10 @@ bool ParseFlushOptionOrReply(CommandContext& ctx) {
 }
 
 void FlushDbCommand(CommandContext& ctx) {
-  if (!ParseFlushOptionOrReply(ctx)) return;
+  bool async;
+  if (!ParseFlushOptionOrReply(ctx, &async)) return;
   uint64_t removed = ctx.db->size();
-  ctx.db->Clear();
+  ctx.db->Clear(async ? &ctx.keyspace->freer() : nullptr);
   ctx.keyspace->AddDirty(removed);
   ctx.reply->Ok();
 }
@@ -89,10 +92,11 @@ void FlushDbCommand(CommandContext& ctx) {
 // empty dataset still counts as a change. Saving an RDB afterwards (when save
 // points are configured) is the server's business.
 void FlushAllCommand(CommandContext& ctx) {
-  if (!ParseFlushOptionOrReply(ctx)) return;
+  bool async;
+  if (!ParseFlushOptionOrReply(ctx, &async)) return;
   uint64_t removed = 0;
   for (int i = 0; i < ctx.keyspace->count(); ++i) removed += ctx.keyspace->db(i).size();
-  ctx.keyspace->FlushAll();
+  ctx.keyspace->FlushAll(async ? &ctx.keyspace->freer() : nullptr);
   ctx.keyspace->AddDirty(removed + 1);
   ctx.reply->Ok();
 }

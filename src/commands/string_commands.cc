@@ -57,7 +57,8 @@ bool GetGeneric(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrWrongType);
     return false;
   }
-  ctx.reply->Bulk(v->str());
+  char scratch[Value::kIntScratch];
+  ctx.reply->Bulk(v->StringView(scratch));
   return true;
 }
 
@@ -176,7 +177,7 @@ void SetGeneric(CommandContext& ctx, std::string_view command, uint32_t flags, s
     }
     return;
   }
-  ctx.db->Set(key, Value::String(value), (flags & kSetKeepTtl) != 0);
+  ctx.db->Set(key, Value::FromString(value), (flags & kSetKeepTtl) != 0);
   ctx.keyspace->AddDirty(1);
   // An absolute time already past is stored as is, as Redis 7.0 does: the
   // key then expires on its next access.
@@ -215,7 +216,7 @@ void GetCommand(CommandContext& ctx) { GetGeneric(ctx); }
 
 void GetSetCommand(CommandContext& ctx) {
   if (!GetGeneric(ctx)) return;
-  ctx.db->Set(ctx.args[1], Value::String(ctx.args[2]));
+  ctx.db->Set(ctx.args[1], Value::FromString(ctx.args[2]));
   ctx.keyspace->AddDirty(1);
 }
 
@@ -242,7 +243,8 @@ void GetExCommand(CommandContext& ctx) {
   const bool has_expire = flags & kSetAnyExpire;
   int64_t when_ms = 0;
   if (has_expire && !ExpireMsOrReply(ctx, "getex", expire_arg, flags, &when_ms)) return;
-  ctx.reply->Bulk(v->str());
+  char scratch[Value::kIntScratch];
+  ctx.reply->Bulk(v->StringView(scratch));
   if ((flags & (kSetExAt | kSetPxAt)) && when_ms <= ctx.now_ms) {
     // An absolute time already past deletes the key at once.
     ctx.db->Delete(key, ctx.now_ms);
@@ -262,7 +264,8 @@ void MGetCommand(CommandContext& ctx) {
     if (v == nullptr || !v->is_string()) {
       ctx.reply->Null();
     } else {
-      ctx.reply->Bulk(v->str());
+      char scratch[Value::kIntScratch];
+      ctx.reply->Bulk(v->StringView(scratch));
     }
   }
 }
@@ -281,7 +284,7 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
     }
   }
   for (size_t j = 1; j < ctx.argc(); j += 2) {
-    ctx.db->Set(ctx.args[j], Value::String(ctx.args[j + 1]));
+    ctx.db->Set(ctx.args[j], Value::FromString(ctx.args[j + 1]));
   }
   ctx.keyspace->AddDirty((ctx.argc() - 1) / 2);
   if (nx) {
@@ -305,7 +308,10 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
     return;
   }
   int64_t value = 0;
-  if (v != nullptr && !ParseInt64OrReply(ctx, v->str(), &value)) return;
+  if (v != nullptr && !v->GetInt(&value)) {
+    char scratch[Value::kIntScratch];
+    if (!ParseInt64OrReply(ctx, v->StringView(scratch), &value)) return;
+  }
   if ((incr < 0 && value < 0 && incr < INT64_MIN - value) ||
       (incr > 0 && value > 0 && incr > INT64_MAX - value)) {
     ctx.reply->Error(protocol::kErrIncrOverflow);
@@ -313,9 +319,9 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
   }
   value += incr;
   if (v != nullptr) {
-    v->str() = Int64ToString(value);  // in place: the TTL stays
+    *v = Value::FromInt(value);  // in place: the TTL stays
   } else {
-    ctx.db->Set(key, Value::String(Int64ToString(value)));
+    ctx.db->Set(key, Value::FromInt(value));
   }
   ctx.keyspace->AddDirty(1);
   ctx.reply->Integer(value);
@@ -350,7 +356,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
   }
   long double value = 0;
   long double incr = 0;
-  if ((v != nullptr && !StringToLongDouble(v->str(), &value)) ||
+  char scratch[Value::kIntScratch];
+  if ((v != nullptr && !StringToLongDouble(v->StringView(scratch), &value)) ||
       !StringToLongDouble(ctx.args[2], &incr)) {
     ctx.reply->Error(protocol::kErrNotFloat);
     return;
@@ -363,10 +370,11 @@ void IncrByFloatCommand(CommandContext& ctx) {
   std::string text = LongDoubleToString(value, LongDoubleFormat::kHuman);
   // Redis answers with the stored text as a bulk string, in RESP3 too.
   ctx.reply->Bulk(text);
+  // createStringObject: embstr or raw by length, never int.
   if (v != nullptr) {
-    v->str() = std::move(text);  // in place: the TTL stays
+    *v = Value::FromFormatted(text);  // in place: the TTL stays
   } else {
-    ctx.db->Set(key, Value::String(std::move(text)));
+    ctx.db->Set(key, Value::FromFormatted(text));
   }
   ctx.keyspace->AddDirty(1);
 }
@@ -380,20 +388,23 @@ void AppendCommand(CommandContext& ctx) {
   Value* v = ctx.db->LookupWrite(key, ctx.now_ms);
   size_t total;
   if (v == nullptr) {
-    // Even an empty tail creates the key.
-    ctx.db->Set(key, Value::String(tail));
+    // Even an empty tail creates the key. Redis stores the argument itself
+    // through tryObjectEncoding, so "APPEND k 123" on a new key is "int".
+    ctx.db->Set(key, Value::FromString(tail));
     total = tail.size();
   } else {
     if (!v->is_string()) {
       ctx.reply->Error(protocol::kErrWrongType);
       return;
     }
-    if (!CheckStringLengthOrReply(ctx, static_cast<int64_t>(v->str().size()),
+    if (!CheckStringLengthOrReply(ctx, static_cast<int64_t>(v->StringLength()),
                                   static_cast<int64_t>(tail.size()))) {
       return;
     }
-    v->str().append(tail);
-    total = v->str().size();
+    // dbUnshareStringValue: raw from here on, even for an empty tail.
+    std::string& s = v->MutableRaw();
+    s.append(tail);
+    total = s.size();
   }
   ctx.keyspace->AddDirty(1);
   ctx.reply->Integer(static_cast<int64_t>(total));
@@ -409,7 +420,7 @@ void StrLenCommand(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrWrongType);
     return;
   }
-  ctx.reply->Integer(static_cast<int64_t>(v->str().size()));
+  ctx.reply->Integer(static_cast<int64_t>(v->StringLength()));
 }
 
 void SetRangeCommand(CommandContext& ctx) {
@@ -429,19 +440,19 @@ void SetRangeCommand(CommandContext& ctx) {
       return;
     }
     if (!CheckStringLengthOrReply(ctx, offset, static_cast<int64_t>(patch.size()))) return;
-    v = &ctx.db->Set(key, Value::String(std::string()));
+    v = &ctx.db->Set(key, Value::RawString(""));
   } else {
     if (!v->is_string()) {
       ctx.reply->Error(protocol::kErrWrongType);
       return;
     }
     if (patch.empty()) {
-      ctx.reply->Integer(static_cast<int64_t>(v->str().size()));
+      ctx.reply->Integer(static_cast<int64_t>(v->StringLength()));  // encoding unchanged
       return;
     }
     if (!CheckStringLengthOrReply(ctx, offset, static_cast<int64_t>(patch.size()))) return;
   }
-  std::string& s = v->str();
+  std::string& s = v->MutableRaw();
   size_t end = static_cast<size_t>(offset) + patch.size();
   if (s.size() < end) s.resize(end, '\0');
   std::memcpy(s.data() + offset, patch.data(), patch.size());
@@ -465,7 +476,8 @@ void GetRangeCommand(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrWrongType);
     return;
   }
-  const std::string& s = v->str();
+  char scratch[Value::kIntScratch];
+  const std::string_view s = v->StringView(scratch);
   const int64_t len = static_cast<int64_t>(s.size());
   // Both from the end and in the wrong order: empty, before any clamping
   // (otherwise "-100 -200" would clamp to "0 0").
@@ -526,8 +538,10 @@ void LcsCommand(CommandContext& ctx) {
     ctx.reply->Error("ERR If you want both the length and indexes, please just use IDX.");
     return;
   }
-  std::string_view a = va != nullptr ? std::string_view(va->str()) : std::string_view();
-  std::string_view b = vb != nullptr ? std::string_view(vb->str()) : std::string_view();
+  char scratch_a[Value::kIntScratch];
+  char scratch_b[Value::kIntScratch];
+  std::string_view a = va != nullptr ? va->StringView(scratch_a) : std::string_view();
+  std::string_view b = vb != nullptr ? vb->StringView(scratch_b) : std::string_view();
   if (a.size() >= kLcsMaxLength || b.size() >= kLcsMaxLength) {
     ctx.reply->Error("ERR String too long for LCS");
     return;

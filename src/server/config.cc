@@ -27,6 +27,7 @@
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "common/strings.h"
+#include "server/config_internal.h"
 
 namespace spindle::server {
 namespace {
@@ -37,6 +38,8 @@ constexpr int kBindAddrMax = 16;      // CONFIG_BINDADDR_MAX
 constexpr int kMinHz = 1;
 constexpr int kMaxHz = 500;
 constexpr size_t kLoadBufSize = 256;  // Redis formats some errors into 256 bytes
+// Spindle's `bind` default (Redis: "* -::*"); see Config::Config().
+constexpr const char* kDefaultBind = "127.0.0.1 -::1";
 
 enum Flags : uint32_t {
   kModifiable = 0,
@@ -1264,7 +1267,7 @@ Config::Config() {
   // Spindle's loopback-only default. Redis's built-in "* -::*" relies on
   // protected mode to refuse remote clients; until protected mode acts
   // (issue 8) the loopback default holds with or without a config file.
-  current_[IndexOf("bind")] = "127.0.0.1 -::1";
+  current_[IndexOf("bind")] = kDefaultBind;
   SyncTyped();
 }
 
@@ -1601,5 +1604,45 @@ void Config::SyncTyped() {
   }
   v.maxmemory_policy = get("maxmemory-policy");
 }
+
+// ---------------------------------------------------------------------------
+// The table as the other config files see it (config_internal.h).
+
+namespace config_internal {
+
+size_t DirectiveCount() { return Table().size(); }
+
+DirectiveInfo Describe(size_t index) {
+  const Directive& d = Table()[index];
+  RewriteStyle style = RewriteStyle::kPlain;
+  switch (d.kind) {
+    case Kind::kBool:
+    case Kind::kEnum:
+      break;
+    case Kind::kString:
+      style = RewriteStyle::kString;
+      break;
+    case Kind::kNumeric:
+      if ((d.num_flags & kMemory) && (d.num_flags & kPercent)) {
+        style = RewriteStyle::kMemoryPercent;
+      } else if (d.num_flags & kMemory) {
+        style = RewriteStyle::kMemory;
+      }
+      break;
+    case Kind::kSpecial:
+      style = RewriteStyle::kSpecial;
+      break;
+  }
+  std::string_view def = d.default_text;
+  if (std::string_view(d.name) == "bind") def = kDefaultBind;
+  return DirectiveInfo{d.name, d.alias ? d.alias : "", style, def};
+}
+
+size_t LookupDirective(std::string_view name) {
+  const Entry* e = FindEntry(name);
+  return e ? e->index : SIZE_MAX;
+}
+
+}  // namespace config_internal
 
 }  // namespace spindle::server

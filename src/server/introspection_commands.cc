@@ -70,9 +70,10 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& cmd) {
   ctx.reply->Bulk(cmd.name);
   ctx.reply->Integer(cmd.arity);
   auto flag_names = commands::CommandFlagNames();
-  ctx.reply->SetHeader(PopCount(cmd.flags));
+  const uint32_t flags = cmd.flags & ~commands::kCmdUnreportedFlags;
+  ctx.reply->SetHeader(PopCount(flags));
   for (size_t i = 0; i < flag_names.size(); ++i) {
-    if (cmd.flags & (1u << i)) ctx.reply->SimpleString(flag_names[i]);
+    if (flags & (1u << i)) ctx.reply->SimpleString(flag_names[i]);
   }
   ctx.reply->Integer(cmd.first_key);
   ctx.reply->Integer(cmd.last_key);

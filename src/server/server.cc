@@ -94,6 +94,7 @@ Server::~Server() {
 void Server::RegisterCommands() {
   commands::RegisterStringCommands(&commands_);
   commands::RegisterKeyCommands(&commands_);
+  commands::RegisterKeyspaceCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
 }
@@ -110,6 +111,7 @@ Status Server::Start() {
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
   RegisterCommands();
+  RefreshSettings();
 
   Status st = Listen();
   if (!st.ok()) return st;
@@ -361,6 +363,7 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
     const commands::CommandSpec* sub = commands::CommandTable::FindSubcommand(*cmd, args[1]);
     if (!sub) {
       reply.Error(protocol::UnknownSubcommandError(args[0], args[1]));
+      ++cmd->stats.rejected_calls;
       cmd = nullptr;
     } else {
       cmd = sub;
@@ -369,10 +372,19 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
     reply.Error(protocol::UnknownCommandError(args[0], args.subspan(1)));
   }
   if (cmd) {
+    // Redis's order of checks: arity, protected commands, authentication.
     if (!cmd->ArityOk(args.size())) {
       reply.Error(protocol::WrongArityError(cmd->name));
+      ++cmd->stats.rejected_calls;
+    } else if ((cmd->flags & commands::kCmdProtected) && !ProtectedAllowed(c)) {
+      reply.Error(
+          "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+          "\"local\", you can run it from a local connection, otherwise you need to set this "
+          "option in the configuration file, and then restart the server.");
+      ++cmd->stats.rejected_calls;
     } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
       reply.Error(protocol::kErrNoAuth);
+      ++cmd->stats.rejected_calls;
     } else {
       commands::CommandContext ctx;
       ctx.args = args;
@@ -382,12 +394,38 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
       ctx.session = c;
       ctx.now_ms = Clock::NowMs();
       ctx.proto_max_bulk_len = config_.values().proto_max_bulk_len;
+      ctx.lfu_policy = settings_.lfu_policy;
+      ctx.lazy_user_del = settings_.lazy_user_del;
+      ctx.lazy_user_flush = settings_.lazy_user_flush;
       c->set_last_command(cmd->name);  // CLIENT LIST shows the running command
+      uint64_t errors_in = reply.errors_written();
+      int64_t started = MonotonicUs();
       cmd->handler(ctx);
+      cmd->stats.usec += MonotonicUs() - started;
+      ++cmd->stats.calls;
+      if (reply.errors_written() != errors_in) ++cmd->stats.failed_calls;
       ++stats_.total_commands_processed;
     }
   }
   CountErrors(c, errors_before);
+}
+
+bool Server::ProtectedAllowed(const Client* c) const {
+  const std::string& mode = settings_.enable_debug_command;
+  if (mode == "yes") return true;
+  if (mode != "local") return false;
+  const net::PeerAddress& peer = c->peer();
+  return peer.unix_socket || peer.ip.rfind("127.", 0) == 0 || peer.ip == "::1";
+}
+
+void Server::RefreshSettings() {
+  auto get = [this](const char* name) { return config_.GetOne(name).value_or(""); };
+  settings_.active_expire_effort = std::atoi(get("active-expire-effort").c_str());
+  settings_.active_rehashing = get("activerehashing") == "yes";
+  settings_.lfu_policy = config_.values().maxmemory_policy.find("lfu") != std::string::npos;
+  settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
+  settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
+  settings_.enable_debug_command = get("enable-debug-command");
 }
 
 void Server::CountErrors(Client* c, uint64_t errors_before) {
@@ -406,6 +444,11 @@ void Server::CountErrors(Client* c, uint64_t errors_before) {
 void Server::ResetStats() {
   stats_ = ServerStats();
   error_stats_.clear();
+  expirer_.ResetStats();
+  commands_.ForEach([](const commands::CommandSpec& cmd) {
+    cmd.stats = commands::CommandStats();
+    for (const auto& sub : cmd.subcommands) sub.stats = commands::CommandStats();
+  });
   keyspace_->stats() = storage::KeyspaceStats();
 }
 
@@ -464,6 +507,10 @@ void Server::BeforeSleep() {
   }
   pending_writes_.clear();
   FreeClosedClients();
+  if (settings_.active_expire_enabled) {
+    expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
+                   settings_.active_expire_effort);
+  }
   if (shutdown_requested_.load()) loop_->Stop();
 }
 
@@ -484,10 +531,31 @@ int64_t Server::Cron() {
   input_meter_.Sample(now, stats_.total_net_input_bytes);
   output_meter_.Sample(now, stats_.total_net_output_bytes);
   ClientsCron(now);
+  DatabasesCron();
   FreeClosedClients();
   int hz = config_.values().hz;
   if (hz < 1) hz = 1;
   return 1000 / hz;
+}
+
+void Server::DatabasesCron() {
+  if (settings_.active_expire_enabled) {
+    expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kSlow, config_.values().hz,
+                   settings_.active_expire_effort);
+  }
+  if (!settings_.active_rehashing) return;
+  // Redis's incrementallyRehash: give one database that is rehashing up to
+  // 1 ms of work per cron run, visiting the databases in turn.
+  const int n = keyspace_->count();
+  for (int i = 0; i < n; ++i) {
+    storage::Database& db = keyspace_->db(rehash_db_cursor_ % n);
+    ++rehash_db_cursor_;
+    if (!db.RehashStep(100)) continue;
+    int64_t start = MonotonicUs();
+    while (MonotonicUs() - start < 1000 && db.RehashStep(100)) {
+    }
+    break;
+  }
 }
 
 void Server::ClientsCron(int64_t now_ms) {
@@ -517,6 +585,7 @@ void Server::ClientsCron(int64_t now_ms) {
 
 Status Server::ApplyConfigChange(std::string_view name) {
   const ServerConfig& cfg = config_.values();
+  RefreshSettings();
   if (name == "loglevel") {
     SetLogLevel(cfg.loglevel);
   } else if (name == "logfile") {

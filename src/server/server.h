@@ -16,6 +16,7 @@
 
 #include "commands/command_table.h"
 #include "net/event_loop.h"
+#include "server/active_expire.h"
 #include "server/client.h"
 #include "server/config.h"
 #include "storage/keyspace.h"
@@ -52,6 +53,18 @@ class RateMeter {
   uint64_t last_value_ = 0;
 };
 
+// Settings read on the hot path, refreshed from Config at start and after
+// every CONFIG SET (so no lookup by name per command).
+struct RuntimeSettings {
+  bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
+  int active_expire_effort = 1;
+  bool active_rehashing = true;
+  bool lfu_policy = false;
+  bool lazy_user_del = false;
+  bool lazy_user_flush = false;
+  std::string enable_debug_command = "no";  // no | yes | local
+};
+
 class Server {
  public:
   explicit Server(Config config);
@@ -83,6 +96,8 @@ class Server {
   double instantaneous_input_kbps() const { return input_meter_.PerSecond() / 1024; }
   double instantaneous_output_kbps() const { return output_meter_.PerSecond() / 1024; }
 
+  RuntimeSettings& settings() { return settings_; }
+  const ActiveExpirer& expirer() const { return expirer_; }
   // INFO errorstats: error replies counted by their code word ("ERR", "WRONGTYPE").
   const std::map<std::string, uint64_t, std::less<>>& error_stats() const { return error_stats_; }
   // CONFIG RESETSTAT.
@@ -118,6 +133,10 @@ class Server {
   int64_t Cron();
   void ClientsCron(int64_t now_ms);
   void CountErrors(Client* c, uint64_t errors_before);
+  void RefreshSettings();
+  void DatabasesCron();
+  // Whether a protected command (DEBUG) may run for c (enable-debug-command).
+  bool ProtectedAllowed(const Client* c) const;
   void RegisterCommands();
   Status Listen();
   // Opens TCP listeners on every bind address at port (0: none) and records
@@ -140,6 +159,9 @@ class Server {
   uint64_t next_client_id_ = 1;
   uint64_t clients_cron_cursor_ = 0;
   ServerStats stats_;
+  RuntimeSettings settings_;
+  ActiveExpirer expirer_;
+  int rehash_db_cursor_ = 0;
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   RateMeter ops_meter_, input_meter_, output_meter_;
   int64_t start_time_ms_ = 0;

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "common/clock.h"
 #include "common/glob.h"
+#include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
 #include "server/server.h"
@@ -163,6 +165,8 @@ void InfoMemory(Server& s, InfoWriter& w) {
   w.FieldF("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0);
   w.Field("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
   w.Field("mem_allocator", std::string("libc"));
+  w.Field("lazyfree_pending_objects", s.keyspace().freer().pending());
+  w.Field("lazyfreed_objects", s.keyspace().freer().freed());
 }
 
 void InfoPersistence(Server& s, InfoWriter& w) {
@@ -196,9 +200,9 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("sync_partial_ok", 0);
   w.Field("sync_partial_err", 0);
   w.Field("expired_keys", ks.expired_keys);
-  w.FieldF("expired_stale_perc", 0);
-  w.Field("expired_time_cap_reached_count", 0);
-  w.Field("expire_cycle_cpu_milliseconds", 0);
+  w.FieldF("expired_stale_perc", s.expirer().stats().stale_perc * 100);
+  w.Field("expired_time_cap_reached_count", s.expirer().stats().time_cap_reached_count);
+  w.Field("expire_cycle_cpu_milliseconds", s.expirer().stats().cpu_us / 1000);
   w.Field("evicted_keys", 0);
   w.Field("evicted_clients", 0);
   w.Field("total_eviction_exceeded_time", 0);
@@ -268,14 +272,34 @@ void InfoErrorStats(Server& s, InfoWriter& w) {
   }
 }
 
+void InfoCommandStats(Server& s, InfoWriter& w) {
+  w.Section("Commandstats");
+  auto one = [&w](const CommandSpec& cmd) {
+    const commands::CommandStats& st = cmd.stats;
+    if (st.calls == 0 && st.rejected_calls == 0 && st.failed_calls == 0) return;
+    char buf[256];
+    snprintf(buf, sizeof(buf),
+             "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+             static_cast<unsigned long long>(st.calls), static_cast<unsigned long long>(st.usec),
+             st.calls ? static_cast<double>(st.usec) / st.calls : 0.0,
+             static_cast<unsigned long long>(st.rejected_calls),
+             static_cast<unsigned long long>(st.failed_calls));
+    w.Field(("cmdstat_" + cmd.name).c_str(), std::string(buf));
+  };
+  s.commands().ForEach([&](const CommandSpec& cmd) {
+    one(cmd);
+    for (const auto& sub : cmd.subcommands) one(sub);
+  });
+}
+
 void InfoKeyspace(Server& s, InfoWriter& w) {
   w.Section("Keyspace");
   for (int i = 0; i < s.keyspace().count(); ++i) {
     storage::Database& db = s.keyspace().db(i);
     if (db.size() == 0) continue;
-    w.Field(("db" + std::to_string(i)).c_str(), "keys=" + std::to_string(db.size()) +
-                                                    ",expires=" + std::to_string(db.expires_size()) +
-                                                    ",avg_ttl=0");
+    w.Field(("db" + std::to_string(i)).c_str(),
+            "keys=" + std::to_string(db.size()) + ",expires=" + std::to_string(db.expires_size()) +
+                ",avg_ttl=" + std::to_string(db.avg_ttl()));
   }
 }
 
@@ -322,12 +346,13 @@ void ConfigResetStat(CommandContext& ctx) {
 }
 
 void ConfigRewrite(CommandContext& ctx) {
-  if (ServerOf(ctx).config().file().empty()) {
-    ctx.reply->Error("ERR The server is running without a config file");
+  // Rewrite() logs success or failure itself, as Redis does.
+  Status st = ServerOf(ctx).config().Rewrite();
+  if (!st.ok()) {
+    ctx.reply->Error(st.message());
     return;
   }
-  // Rewriting in place arrives with the keyspace/config work (issue 3).
-  ctx.reply->Error("ERR Rewriting config file: Operation not supported");
+  ctx.reply->Ok();
 }
 
 // ---- TIME, SHUTDOWN ---------------------------------------------------------
@@ -369,6 +394,85 @@ void ShutdownCommand(CommandContext& ctx) {
   ServerOf(ctx).ShutdownFromCommand();
 }
 
+// ---- DEBUG -----------------------------------------------------------------
+
+// The subset of DEBUG that test tools rely on. The help lists only these
+// (Redis lists ~50; see docs/COMPATIBILITY.md).
+constexpr const char* kDebugHelp[] = {
+    "OBJECT <key>",
+    "    Show low level info about the `key` and associated value.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+};
+
+// Redis's rdbSaveLen size of a length prefix.
+size_t RdbLenBytes(uint64_t len) {
+  if (len < (1 << 6)) return 1;
+  if (len < (1 << 14)) return 2;
+  if (len <= UINT32_MAX) return 5;
+  return 9;
+}
+
+// The RDB size of a string value without LZF compression (Redis compresses
+// strings over 20 bytes when rdbcompression is on; until the RDB writer
+// lands, DEBUG OBJECT reports the uncompressed size for those).
+size_t RdbStringBytes(const storage::Value& v) {
+  int64_t n;
+  char scratch[storage::Value::kIntScratch];
+  std::string_view s = v.StringView(scratch);
+  bool as_int = v.GetInt(&n) || (s.size() <= 11 && StringToInt64(s, &n));
+  if (as_int) {
+    if (n >= -(1 << 7) && n <= (1 << 7) - 1) return 2;
+    if (n >= -(1 << 15) && n <= (1 << 15) - 1) return 3;
+    if (n >= INT32_MIN && n <= INT32_MAX) return 5;
+  }
+  return RdbLenBytes(s.size()) + s.size();
+}
+
+void DebugCommand(CommandContext& ctx) {
+  std::string_view sub = ctx.args[1];
+  Server& server = ServerOf(ctx);
+  if (EqualsIgnoreCase(sub, "help") && ctx.argc() == 2) {
+    ReplyHelp(ctx, "debug", kDebugHelp);
+  } else if (EqualsIgnoreCase(sub, "sleep") && ctx.argc() == 3) {
+    // Redis parses with atof: junk sleeps 0.
+    double seconds = std::atof(std::string(ctx.args[2]).c_str());
+    if (seconds > 0) usleep(static_cast<useconds_t>(seconds * 1e6));
+    ctx.reply->Ok();
+  } else if (EqualsIgnoreCase(sub, "set-active-expire") && ctx.argc() == 3) {
+    server.settings().active_expire_enabled = std::atoi(std::string(ctx.args[2]).c_str()) != 0;
+    ctx.reply->Ok();
+  } else if (EqualsIgnoreCase(sub, "object") && ctx.argc() == 3) {
+    storage::Value* v = ctx.db->LookupNoTouch(ctx.args[2], ctx.now_ms);
+    if (v == nullptr) {
+      ctx.reply->Error(protocol::kErrNoSuchKey);
+      return;
+    }
+    uint32_t clock = static_cast<uint32_t>((ctx.now_ms / 1000) & ((1 << 24) - 1));
+    uint64_t idle = clock >= v->lru() ? clock - v->lru() : clock + ((1 << 24) - 1 - v->lru());
+    int64_t n;
+    // Integers 0..9999 are shared objects in Redis when no LRU/LFU policy
+    // needs per-key access data; their refcount reads as INT_MAX.
+    bool shared = v->GetInt(&n) && n >= 0 && n < 10000 && server.cfg().maxmemory == 0;
+    char line[256];
+    snprintf(line, sizeof(line),
+             "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u "
+             "lru_seconds_idle:%llu",
+             static_cast<void*>(v), shared ? INT32_MAX : 1, storage::EncodingName(v->encoding()),
+             v->is_string() ? RdbStringBytes(*v) : 0, v->lru(),
+             static_cast<unsigned long long>(idle));
+    ctx.reply->SimpleString(line);
+  } else {
+    std::string upper = "ERR unknown subcommand or wrong number of arguments for '" +
+                        std::string(sub.substr(0, 128)) + "'. Try DEBUG HELP.";
+    ctx.reply->Error(upper);
+  }
+}
+
 void InfoCommand(CommandContext& ctx) {
   ctx.reply->Verbatim(InfoText(ServerOf(ctx), ctx.args.subspan(1)));
 }
@@ -386,6 +490,16 @@ std::string InfoText(Server& s, std::span<const std::string_view> sections) {
   static constexpr const char* kDefault[] = {"server", "clients",     "memory", "persistence",
                                              "stats",  "replication", "cpu",    "errorstats",
                                              "keyspace"};
+  // Sections outside the default set, shown only when named or with all.
+  auto extra = [&](const char* name) {
+    for (std::string_view sec : sections) {
+      if (EqualsIgnoreCase(sec, name) || EqualsIgnoreCase(sec, "all") ||
+          EqualsIgnoreCase(sec, "everything")) {
+        return true;
+      }
+    }
+    return false;
+  };
   auto wanted = [&](const char* name) {
     if (sections.empty()) {
       for (const char* d : kDefault) {
@@ -414,6 +528,7 @@ std::string InfoText(Server& s, std::span<const std::string_view> sections) {
   if (wanted("stats")) InfoStats(s, w);
   if (wanted("replication")) InfoReplication(s, w);
   if (wanted("cpu")) InfoCpu(w);
+  if (extra("commandstats")) InfoCommandStats(s, w);
   if (wanted("errorstats")) InfoErrorStats(s, w);
   if (wanted("keyspace")) InfoKeyspace(s, w);
   return std::move(w.text());
@@ -423,6 +538,9 @@ void RegisterServerCommands(commands::CommandTable* table) {
   using namespace commands;  // NOLINT: flag and category names
   table->Add(Spec("info", -1, kCmdLoading | kCmdStale | kCmdSentinel, kAclDangerous, InfoCommand,
                   "Get information and statistics about the server", "1.0.0", "server", "O(1)"));
+  table->Add(Spec("debug", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdProtected,
+                  0, DebugCommand, "A container for debugging commands", "1.0.0", "server",
+                  "Depends on subcommand."));
   table->Add(Spec("time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, TimeCommand,
                   "Return the current server time", "2.6.0", "server", "O(1)"));
   table->Add(Spec("shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale |

@@ -1,34 +1,68 @@
+// Database: two intrusive HashTables, the keys (KeyEntry: key, value and a
+// has-expire bit in one allocation) and the expiry index (ExpireEntry: a
+// pointer to its KeyEntry plus the absolute time). The has-expire bit spares
+// a second lookup for the common key without a TTL; both tables use the same
+// hash of the key, computed once per operation.
+
 #include "storage/keyspace.h"
 
-namespace spindle::storage {
+#include <algorithm>
+#include <utility>
 
-const char* ValueTypeName(ValueType type) {
-  switch (type) {
-    case ValueType::kString: return "string";
-    case ValueType::kList: return "list";
-    case ValueType::kSet: return "set";
-    case ValueType::kZSet: return "zset";
-    case ValueType::kHash: return "hash";
-    case ValueType::kStream: return "stream";
-  }
-  return "none";
+namespace spindle::storage {
+namespace {
+
+// Redis's LRU clock: seconds, 24 bits.
+constexpr uint32_t kLruMask = (1u << 24) - 1;
+uint32_t LruClock(int64_t now_ms) { return static_cast<uint32_t>(now_ms / 1000) & kLruMask; }
+
+// RandomKey gives up after deleting this many expired keys in one call (Redis
+// would keep going and could delete every key of an all-expired database in
+// one command; the active expire cycle does that job in bounded slices).
+constexpr int kRandomKeyMaxExpired = 100;
+
+// ActiveExpire visits at most this many buckets per key it may sample
+// (Redis's activeExpireCycle: max_buckets = num * 20).
+constexpr size_t kBucketsPerSample = 20;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Database
+
+ExpireEntry* Database::FindExpire(const KeyEntry* e, uint64_t hash) const {
+  return expires_.FindNoStep(e->key(), hash);
+}
+
+void Database::Remove(KeyEntry* e, uint64_t hash) {
+  std::string_view key = e->key();
+  if (e->has_expire()) delete expires_.Unlink(key, hash);
+  keys_.Unlink(key, hash);
+  KeyEntry::Destroy(e);
+}
+
+KeyEntry* Database::FindLive(std::string_view key, uint64_t hash, int64_t now_ms) {
+  KeyEntry* e = keys_.Find(key, hash);
+  if (expires_.rehashing()) expires_.Rehash(1);
+  if (e == nullptr || !e->has_expire()) return e;
+  if (FindExpire(e, hash)->when_ms > now_ms) return e;
+  Remove(e, hash);
+  ++stats_->expired_keys;
+  return nullptr;
 }
 
 bool Database::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
-  if (expires_.empty()) return false;
-  auto it = expires_.find(key);
-  if (it == expires_.end() || it->second > now_ms) return false;
-  expires_.erase(it);
-  auto mit = map_.find(key);
-  if (mit != map_.end()) map_.erase(mit);
-  ++stats_->expired_keys;
-  return true;
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = keys_.FindNoStep(key, hash);
+  if (e == nullptr || !e->has_expire()) return false;
+  return FindLive(key, hash, now_ms) == nullptr;
 }
 
 Value* Database::LookupWrite(std::string_view key, int64_t now_ms) {
-  ExpireIfNeeded(key, now_ms);
-  auto it = map_.find(key);
-  return it == map_.end() ? nullptr : &it->second;
+  KeyEntry* e = FindLive(key, HashKey(key), now_ms);
+  if (e == nullptr) return nullptr;
+  e->value.set_lru(LruClock(now_ms));
+  return &e->value;
 }
 
 Value* Database::LookupRead(std::string_view key, int64_t now_ms) {
@@ -41,62 +75,245 @@ Value* Database::LookupRead(std::string_view key, int64_t now_ms) {
   return v;
 }
 
+Value* Database::LookupNoTouch(std::string_view key, int64_t now_ms) {
+  KeyEntry* e = FindLive(key, HashKey(key), now_ms);
+  return e == nullptr ? nullptr : &e->value;
+}
+
 Value& Database::Set(std::string_view key, Value value, bool keep_ttl) {
-  auto it = map_.find(key);
-  if (it == map_.end()) {
-    it = map_.emplace(std::string(key), std::move(value)).first;
-  } else {
-    it->second = std::move(value);
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = keys_.Find(key, hash);
+  if (e == nullptr) {
+    e = KeyEntry::Create(key, std::move(value));
+    keys_.Insert(e, hash);
+    return e->value;
   }
-  if (!keep_ttl && !expires_.empty()) {
-    auto eit = expires_.find(key);
-    if (eit != expires_.end()) expires_.erase(eit);
+  e->value = std::move(value);
+  if (!keep_ttl && e->has_expire()) {
+    delete expires_.Unlink(key, hash);
+    e->set_has_expire(false);
   }
-  return it->second;
+  return e->value;
 }
 
 bool Database::Delete(std::string_view key, int64_t now_ms) {
-  if (ExpireIfNeeded(key, now_ms)) return false;
-  auto it = map_.find(key);
-  if (it == map_.end()) return false;
-  map_.erase(it);
-  RemoveExpire(key);
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = FindLive(key, hash, now_ms);
+  if (e == nullptr) return false;
+  Remove(e, hash);
   return true;
 }
 
+std::optional<Value> Database::Take(std::string_view key, int64_t now_ms, int64_t* expire_ms) {
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = FindLive(key, hash, now_ms);
+  if (e == nullptr) return std::nullopt;
+  *expire_ms = e->has_expire() ? FindExpire(e, hash)->when_ms : -1;
+  std::optional<Value> v(std::move(e->value));
+  Remove(e, hash);
+  return v;
+}
+
 int64_t Database::GetExpire(std::string_view key) const {
-  auto it = expires_.find(key);
-  return it == expires_.end() ? -1 : it->second;
+  uint64_t hash = HashKey(key);
+  const KeyEntry* e = keys_.FindNoStep(key, hash);
+  if (e == nullptr || !e->has_expire()) return -1;
+  return FindExpire(e, hash)->when_ms;
 }
 
 void Database::SetExpire(std::string_view key, int64_t when_ms) {
-  auto it = expires_.find(key);
-  if (it == expires_.end()) {
-    expires_.emplace(std::string(key), when_ms);
-  } else {
-    it->second = when_ms;
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = keys_.Find(key, hash);
+  if (e == nullptr) return;
+  if (e->has_expire()) {
+    FindExpire(e, hash)->when_ms = when_ms;
+    return;
   }
+  expires_.Insert(new ExpireEntry{nullptr, e, when_ms}, hash);
+  e->set_has_expire(true);
 }
 
 bool Database::RemoveExpire(std::string_view key) {
-  auto it = expires_.find(key);
-  if (it == expires_.end()) return false;
-  expires_.erase(it);
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = keys_.Find(key, hash);
+  if (e == nullptr || !e->has_expire()) return false;
+  delete expires_.Unlink(key, hash);
+  e->set_has_expire(false);
   return true;
 }
 
 void Database::Clear() {
-  map_.clear();
-  expires_.clear();
+  // The expiry index first: its nodes point into the key entries.
+  expires_.Clear();
+  keys_.Clear();
+  expire_cursor_ = 0;
 }
 
-Keyspace::Keyspace(int databases) {
+void Database::Clear(BackgroundFreer* freer) {
+  if (freer == nullptr || keys_.size() == 0) {
+    Clear();
+    return;
+  }
+  // Detach both tables; the background thread frees every node and bucket
+  // array. Nothing on the main thread refers to them any more.
+  struct Detached {
+    HashTable<ExpireEntry, ExpireEntryTraits> expires;
+    HashTable<KeyEntry, KeyEntryTraits> keys;
+  };
+  const uint64_t objects = keys_.size();
+  auto* d = new Detached{std::move(expires_), std::move(keys_)};
+  expire_cursor_ = 0;
+  freer->Submit([d] { delete d; }, objects);
+}
+
+void Database::ForEach(
+    const std::function<void(std::string_view key, const Value& value)>& fn) const {
+  keys_.ForEach([&](const KeyEntry* e) { fn(e->key(), e->value); });
+}
+
+uint64_t Database::Scan(
+    uint64_t cursor,
+    const std::function<void(std::string_view key, const Value& value)>& fn) const {
+  return keys_.Scan(cursor, [&](const KeyEntry* e) { fn(e->key(), e->value); });
+}
+
+std::optional<std::string> Database::RandomKey(int64_t now_ms) {
+  // splitmix64: cheap, and good enough to pick buckets.
+  auto rnd = [this] {
+    uint64_t z = (rng_state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  for (int expired = 0; expired < kRandomKeyMaxExpired && keys_.size() > 0;) {
+    KeyEntry* e = keys_.Random(rnd);
+    if (e->has_expire()) {
+      uint64_t hash = HashKey(e->key());
+      if (FindExpire(e, hash)->when_ms <= now_ms) {
+        Remove(e, hash);
+        ++stats_->expired_keys;
+        ++expired;
+        continue;
+      }
+    }
+    return std::string(e->key());
+  }
+  return std::nullopt;
+}
+
+Database::ExpireStep Database::ActiveExpire(size_t max_keys, int64_t now_ms) {
+  ExpireStep step;
+  const size_t target = std::min(expires_.size(), max_keys);
+  if (target == 0) return step;
+  const size_t max_buckets = target * kBucketsPerSample;
+  size_t checked = 0;
+  std::vector<KeyEntry*> dead;
+  while (step.sampled < target && checked < max_buckets) {
+    dead.clear();
+    expire_cursor_ = expires_.Scan(expire_cursor_, [&](const ExpireEntry* x) {
+      ++step.sampled;
+      if (x->when_ms <= now_ms) {
+        dead.push_back(x->owner);
+      } else {
+        step.ttl_sum += x->when_ms - now_ms;
+        ++step.ttl_samples;
+      }
+    });
+    ++checked;
+    // Deleting between Scan calls is safe: the cursor's guarantee holds
+    // across any change to the table.
+    for (KeyEntry* e : dead) {
+      Remove(e, HashKey(e->key()));
+      ++step.expired;
+      ++stats_->expired_keys;
+    }
+    if (expire_cursor_ == 0) break;  // a full pass: do not sample twice
+  }
+  return step;
+}
+
+bool Database::RehashStep(int steps) {
+  // Redis's tryResizeHashTables (shrink under 10% full) then
+  // incrementallyRehash, for both tables.
+  keys_.ResizeIfNeeded();
+  expires_.ResizeIfNeeded();
+  bool more = keys_.Rehash(steps);
+  more = expires_.Rehash(steps) || more;
+  return more;
+}
+
+void Database::SwapContents(Database& other) {
+  keys_.Swap(other.keys_);
+  expires_.Swap(other.expires_);
+  std::swap(avg_ttl_, other.avg_ttl_);
+  std::swap(expire_cursor_, other.expire_cursor_);
+}
+
+// ---------------------------------------------------------------------------
+// BackgroundFreer
+
+BackgroundFreer::BackgroundFreer() { thread_ = std::thread([this] { Run(); }); }
+
+BackgroundFreer::~BackgroundFreer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BackgroundFreer::Submit(std::function<void()> destroy, uint64_t objects) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(Job{std::move(destroy), objects});
+    pending_.fetch_add(objects, std::memory_order_relaxed);
+  }
+  wake_.notify_one();
+}
+
+uint64_t BackgroundFreer::freed() const { return freed_.load(std::memory_order_relaxed); }
+
+uint64_t BackgroundFreer::pending() const { return pending_.load(std::memory_order_relaxed); }
+
+void BackgroundFreer::Drain() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
+}
+
+void BackgroundFreer::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // stop_ with nothing left: pending work is done first
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    job.destroy();
+    job.destroy = nullptr;  // whatever the closure owned dies here, unlocked
+    lock.lock();
+    busy_ = false;
+    pending_.fetch_sub(job.objects, std::memory_order_relaxed);
+    freed_.fetch_add(job.objects, std::memory_order_relaxed);
+    if (queue_.empty()) idle_.notify_all();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Keyspace
+
+Keyspace::Keyspace(int databases) : freer_(std::make_unique<BackgroundFreer>()) {
   dbs_.reserve(databases);
   for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_));
 }
 
-void Keyspace::FlushAll() {
-  for (auto& db : dbs_) db->Clear();
+void Keyspace::FlushAll(BackgroundFreer* freer) {
+  for (auto& db : dbs_) db->Clear(freer);
+}
+
+void Keyspace::Swap(int a, int b) {
+  if (a != b) dbs_[a]->SwapContents(*dbs_[b]);
 }
 
 }  // namespace spindle::storage

@@ -8,13 +8,22 @@
 //
 // Thread: main thread only.
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "storage/db_entry.h"
+#include "storage/hashtable.h"
 #include "storage/value.h"
 
 namespace spindle::storage {
@@ -57,23 +66,117 @@ class Database {
   // Removes the TTL; returns whether there was one.
   bool RemoveExpire(std::string_view key);
 
-  size_t size() const { return map_.size(); }
+  size_t size() const { return keys_.size(); }
   size_t expires_size() const { return expires_.size(); }
-  void Clear();
+  void Clear();  // synchronous
   // Deletes the key if its TTL has passed; returns whether it did.
   bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
 
-  // Iteration for tools that need every key (tests, KEYS in later issues).
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    for (const auto& [k, v] : map_) fn(k, v);
-  }
+  // Lookup that neither counts hits/misses nor updates the access clock
+  // (OBJECT, DEBUG, TTL-free inspection). Applies lazy expiry.
+  Value* LookupNoTouch(std::string_view key, int64_t now_ms);
+
+  // Visits every key (KEYS). fn(key, value) must not modify the database.
+  void ForEach(const std::function<void(std::string_view key, const Value& value)>& fn) const;
+
+  // SCAN: visits the keys stored at `cursor` and returns the next cursor
+  // (0 when the iteration is complete). A key present for the whole
+  // iteration is visited at least once even if the table grows, shrinks or
+  // rehashes between calls (Redis's reverse-binary cursor); a key may be
+  // visited more than once. fn must not modify the database.
+  uint64_t Scan(uint64_t cursor,
+                const std::function<void(std::string_view key, const Value& value)>& fn) const;
+
+  // A random live key (Redis's dbRandomKey), nullopt when empty. Expired
+  // keys met on the way are deleted.
+  std::optional<std::string> RandomKey(int64_t now_ms);
+
+  // Removes key and returns its value; *expire_ms gets its TTL (-1: none).
+  // nullopt if absent or expired. (RENAME, MOVE.)
+  std::optional<Value> Take(std::string_view key, int64_t now_ms, int64_t* expire_ms);
+
+  // Active expiry: examines up to `max_keys` keys with a TTL, continuing
+  // where the previous call stopped, and deletes the expired ones.
+  struct ExpireStep {
+    size_t sampled = 0;
+    size_t expired = 0;
+    int64_t ttl_sum = 0;      // remaining TTL (ms) of the sampled live keys
+    size_t ttl_samples = 0;   // how many live keys ttl_sum covers
+  };
+  ExpireStep ActiveExpire(size_t max_keys, int64_t now_ms);
+
+  // Incremental rehashing driven by the cron (Redis's incrementallyRehash):
+  // does at most `steps` units of rehash work; returns true while a rehash
+  // is still in progress. Lookups and inserts also do a little each.
+  bool RehashStep(int steps);
+
+  // SWAPDB: exchanges all keys, TTLs and the average TTL with other.
+  void SwapContents(Database& other);
+
+  // Releases every key; with a freer, the old table is destroyed on its
+  // background thread (FLUSHDB ASYNC) and this returns at once.
+  void Clear(class BackgroundFreer* freer);
+
+  // Average TTL in ms as INFO keyspace reports it (maintained by the server's
+  // active-expire cycle, as Redis does).
+  int64_t avg_ttl() const { return avg_ttl_; }
+  void set_avg_ttl(int64_t ms) { avg_ttl_ = ms; }
 
  private:
   int index_;
   KeyspaceStats* stats_;
-  std::unordered_map<std::string, Value, StringHash, std::equal_to<>> map_;
-  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> expires_;
+  int64_t avg_ttl_ = 0;
+  using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
+  using ExpireTable = HashTable<ExpireEntry, ExpireEntryTraits>;
+
+  // The entry for key (hash precomputed) after lazy expiry; nullptr if
+  // absent or expired. Does one bucket of rehash work on each table.
+  KeyEntry* FindLive(std::string_view key, uint64_t hash, int64_t now_ms);
+  // Unlinks and frees the entry (and its expiry-index node).
+  void Remove(KeyEntry* e, uint64_t hash);
+  // The expiry-index node of an entry that has_expire().
+  ExpireEntry* FindExpire(const KeyEntry* e, uint64_t hash) const;
+
+  KeyTable keys_;
+  ExpireTable expires_;
+  uint64_t expire_cursor_ = 0;  // ActiveExpire resumes here
+  uint64_t rng_state_ = 0x853c49e6748fea9bULL;  // RandomKey
+};
+
+// Frees detached tables and large values on a background thread (FLUSHALL
+// ASYNC, UNLINK of big values), so the main thread never pauses for them.
+class BackgroundFreer {
+ public:
+  BackgroundFreer();
+  ~BackgroundFreer();  // finishes pending work, joins the thread
+  BackgroundFreer(const BackgroundFreer&) = delete;
+  BackgroundFreer& operator=(const BackgroundFreer&) = delete;
+  // Takes ownership of anything movable and destroys it off the main thread.
+  // `objects` is how many keys/values the job frees (lazyfreed_objects).
+  // Thread: any.
+  void Submit(std::function<void()> destroy, uint64_t objects = 1);
+  // Objects freed so far (INFO lazyfreed_objects) and pending.
+  uint64_t freed() const;
+  uint64_t pending() const;
+  // Blocks until every job submitted so far has run (tests, shutdown).
+  void Drain();
+
+ private:
+  struct Job {
+    std::function<void()> destroy;
+    uint64_t objects;
+  };
+  void Run();
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;  // a job arrived, or stop_
+  std::condition_variable idle_;  // the queue drained
+  std::deque<Job> queue_;
+  bool stop_ = false;
+  bool busy_ = false;
+  std::atomic<uint64_t> freed_{0};
+  std::atomic<uint64_t> pending_{0};
+  std::thread thread_;
 };
 
 class Keyspace {
@@ -84,7 +187,10 @@ class Keyspace {
   Database& db(int index) { return *dbs_[index]; }
   KeyspaceStats& stats() { return stats_; }
 
-  void FlushAll();
+  void FlushAll(BackgroundFreer* freer = nullptr);
+  // SWAPDB.
+  void Swap(int a, int b);
+  BackgroundFreer& freer() { return *freer_; }
 
   // Changes since the last save (Redis's server.dirty): writes add to it.
   uint64_t dirty() const { return dirty_; }
@@ -93,6 +199,7 @@ class Keyspace {
  private:
   KeyspaceStats stats_;
   std::vector<std::unique_ptr<Database>> dbs_;
+  std::unique_ptr<BackgroundFreer> freer_;
   uint64_t dirty_ = 0;
 };
 

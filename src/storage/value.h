@@ -1,12 +1,21 @@
 #pragma once
-// Value: what a key maps to. Issue 2 has strings only; the collection types
-// and their compact encodings arrive with the collections work, behind the
-// same type() switch, so commands check the type before touching the payload.
+// Value: what a key maps to. Strings exist today; the collection types arrive
+// with the collections work behind the same type() switch, so commands check
+// the type before touching the payload.
+//
+// Encodings are tracked as Redis tracks them, because OBJECT ENCODING reports
+// them and clients and tests read that: a string stored from a command
+// argument is "int" when it is a canonical integer (Redis's string2l, at most
+// 20 chars), "embstr" up to 44 bytes, "raw" beyond; a string modified in place
+// (APPEND, SETRANGE) becomes "raw"; INCR/DECR results are "int". The physical
+// layout is the storage layer's business (small payloads live inside the
+// value, integers as integers) and need not match the label.
+//
+// Thread: main thread (a value handed to the background freer belongs to it).
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace spindle::storage {
 
@@ -15,27 +24,97 @@ enum class ValueType : uint8_t { kString, kList, kSet, kZSet, kHash, kStream };
 // The name TYPE replies with.
 const char* ValueTypeName(ValueType type);
 
+// Redis's object encodings, named as OBJECT ENCODING reports them.
+enum class Encoding : uint8_t {
+  kRaw,
+  kInt,
+  kEmbStr,
+  kHashtable,
+  kQuicklist,
+  kListpack,
+  kIntset,
+  kSkiplist,
+  kStream,
+};
+const char* EncodingName(Encoding encoding);
+
 class Value {
  public:
-  static Value String(std::string s) { return Value(ValueType::kString, std::move(s)); }
-  static Value String(std::string_view s) { return Value(ValueType::kString, std::string(s)); }
+  // A string stored from a command argument (SET, MSET, SETNX, GETSET ...),
+  // encoded as Redis's tryObjectEncoding: int / embstr / raw.
+  static Value FromString(std::string_view s);
+  // A string built in place (APPEND, SETRANGE on a new key): always raw.
+  static Value RawString(std::string_view s);
+  // An integer result (INCR, DECR, INCRBY ...): int encoding.
+  static Value FromInt(int64_t v);
+  // A string from a formatted number (INCRBYFLOAT): embstr / raw by length,
+  // never int (Redis's createStringObject).
+  static Value FromFormatted(std::string_view s);
+  // An empty value of the given type: until the collection payloads land,
+  // this lets tests hold a key of another type for the WRONGTYPE paths.
+  static Value EmptyOfType(ValueType type);
 
-  // An empty value of the given type. The collection payloads arrive with the
-  // collections work; until then this lets tests hold a key of another type
-  // to exercise every WRONGTYPE path.
-  static Value EmptyOfType(ValueType type) { return Value(type, std::string()); }
+  Value(Value&& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
+  ~Value();
+  // A deep copy (COPY).
+  Value Clone() const;
 
-  ValueType type() const { return type_; }
-  bool is_string() const { return type_ == ValueType::kString; }
+  ValueType type() const;
+  Encoding encoding() const;
+  bool is_string() const { return type() == ValueType::kString; }
 
-  // The string payload (type() == kString).
-  std::string& str() { return str_; }
-  const std::string& str() const { return str_; }
+  // The string payload (type() == kString). For an int-encoded value the
+  // digits are written into scratch (at least kIntScratch bytes) and the
+  // view points there; otherwise it points into the value and stays valid
+  // until the value is modified or destroyed.
+  static constexpr size_t kIntScratch = 24;
+  std::string_view StringView(char* scratch) const;
+  size_t StringLength() const;
+  // True (and *out set) when the value is int-encoded.
+  bool GetInt(int64_t* out) const;
+  // Mutable access for in-place edits (APPEND, SETRANGE): converts the value
+  // to the raw encoding first, as Redis's dbUnshareStringValue.
+  std::string& MutableRaw();
+
+  // The access clock for OBJECT IDLETIME (seconds, 24 bits as Redis's LRU
+  // clock) or, under an LFU policy, Redis's LFU word (OBJECT FREQ).
+  uint32_t lru() const;
+  void set_lru(uint32_t lru);
+
+  // Bytes this value holds on the heap beyond its own size (MEMORY USAGE,
+  // lazy-free decisions).
+  size_t HeapBytes() const;
 
  private:
-  Value(ValueType type, std::string s) : type_(type), str_(std::move(s)) {}
-  ValueType type_;
-  std::string str_;
+  // The representation is the storage layer's to choose (see value.cc).
+  Value() = default;
+
+  // Physical forms, kept in data_[0]. 0..kInlineMax is an inline string of
+  // that length stored in data_[1..]; the others keep an 8-byte payload at
+  // data_ + kPayload (an int64, a Blob* or a std::string*).
+  static constexpr uint8_t kInlineMax = 19;
+  static constexpr uint8_t kFormInt = 0x80;
+  static constexpr uint8_t kFormBlob = 0x81;    // one malloc: length + bytes
+  static constexpr uint8_t kFormString = 0x82;  // std::string (after MutableRaw)
+  static constexpr uint8_t kFormNone = 0x83;    // no payload (empty collections)
+  static constexpr size_t kPayload = 4;
+
+  static Value MakeString(std::string_view s, Encoding encoding);
+  uint8_t form() const { return static_cast<uint8_t>(data_[0]); }
+  void SetHeader(ValueType type, Encoding encoding);
+  template <typename T>
+  T LoadPayload() const;
+  template <typename T>
+  void StorePayload(T v);
+  void Release();
+
+  // lru in bits 0..23, encoding in 24..27, type in 28..30.
+  uint32_t meta_ = 0;
+  char data_[20] = {static_cast<char>(kFormNone)};
 };
+static_assert(sizeof(Value) == 24);
 
 }  // namespace spindle::storage

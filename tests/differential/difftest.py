@@ -38,7 +38,10 @@ import servers  # noqa: E402
 # Relative weight of each family in a mixed stream (unknown families: 2).
 FAMILY_WEIGHTS = {"strings": 6, "keys": 3, "connection": 1}
 REPLY_TIMEOUT = 10.0
-TOLERANCE = {"ttl": 1, "pttl": 1000}
+TOLERANCE = {"ttl": 1, "pttl": 1000, "idletime": 60}
+# A full SCAN iteration stops after this many calls (a cursor that never
+# comes back to 0 is a bug; the partial result then mismatches).
+SCAN_MAX_CALLS = 100000
 
 
 # ---------------------------------------------------------------- families
@@ -145,7 +148,31 @@ def _pairs(raw):
     return sorted(zip(v[0::2], v[1::2]))
 
 
+def _sorted_array(raw):
+    """An array reply as a sorted list of its raw elements, or None."""
+    try:
+        v = parse_simple(raw)
+    except Exception:  # noqa: BLE001 - not a well-formed array
+        return None
+    if not isinstance(v, list) or any(isinstance(x, (list, Exception)) for x in v):
+        return None
+    return sorted(v, key=lambda x: (x is None, repr(x)))
+
+
 def compare(mode, a, b):
+    """True when replies a (reference) and b agree under `mode`.
+
+    exact      byte for byte (the default)
+    pairs      a flat name/value array, in any pair order (CONFIG GET)
+    unordered  an array compared as a sorted multiset (KEYS)
+    ttl, pttl  integers within TOLERANCE; negative values (-1, -2) exact
+    idletime   integers within TOLERANCE (OBJECT IDLETIME: seconds since
+               the last access, which Redis shares between keys holding the
+               same small integer), anything else exact
+    scan       "scan" ops are run by run_op as a whole iteration and already
+               canonical (sorted unique keys): exact
+    randomkey  run_op turns the reply into its shape: exact
+    """
     if a == b:
         return True
     if isinstance(a, str) or isinstance(b, str):
@@ -153,6 +180,9 @@ def compare(mode, a, b):
     if mode == "pairs":  # CONFIG GET: Redis orders by its hash table
         pa = _pairs(a)
         return pa is not None and pa == _pairs(b)
+    if mode == "unordered":
+        sa = _sorted_array(a)
+        return sa is not None and sa == _sorted_array(b)
     tol = TOLERANCE.get(mode)
     if tol is None:
         return False
@@ -162,6 +192,84 @@ def compare(mode, a, b):
     if x < 0 or y < 0:  # -1 (no TTL) and -2 (no key) are exact
         return x == y
     return abs(x - y) <= tol
+
+
+# ---------------------------------------------------------------- multi-command ops
+# Some replies are not deterministic but have a deterministic meaning; for
+# those ops run_op sends more than one command to the same server and returns
+# one canonical reply (RESP bytes) instead of the raw one, so that compare()
+# can stay exact.
+def _glob_escape(key):
+    """A KEYS pattern matching exactly `key`."""
+    out = bytearray()
+    for c in key:
+        if c in b"*?[]\\":
+            out += b"\\"
+        out.append(c)
+    return bytes(out)
+
+
+def _canonical_keys(keys):
+    uniq = sorted(set(keys))
+    return b"*%d\r\n" % len(uniq) + b"".join(b"$%d\r\n%s\r\n" % (len(k), k) for k in uniq)
+
+
+def scan_iteration(side, argv):
+    """Runs SCAN argv (argv[1] is the first cursor) and the calls that follow
+    until the cursor is back to 0. Returns the canonical set of keys seen
+    (an array of sorted unique keys), or the first reply that is not a
+    well-formed SCAN reply (an error is returned as is), or a transport
+    failure string."""
+    argv = list(argv)
+    keys = []
+    for _ in range(SCAN_MAX_CALLS):
+        err = side.send(argv)
+        raw = err or side.read()
+        if isinstance(raw, str):
+            return raw
+        try:
+            v = parse_simple(raw)
+        except Exception:  # noqa: BLE001
+            return raw
+        if (not isinstance(v, list) or len(v) != 2 or not isinstance(v[0], bytes)
+                or not isinstance(v[1], list)):
+            return raw
+        keys.extend(v[1])
+        if v[0] == b"0":
+            return _canonical_keys(keys)
+        argv[1] = v[0]
+    return b"<scan did not finish in %d calls>" % SCAN_MAX_CALLS
+
+
+def randomkey_shape(side, argv):
+    """Runs RANDOMKEY; a bulk reply becomes "+existing key" when KEYS with
+    the escaped name finds it (KEYS neither counts hits nor touches the key),
+    so two servers agree whatever key each picked. Null and errors stay."""
+    err = side.send(argv)
+    raw = err or side.read()
+    if isinstance(raw, str) or not raw.startswith(b"$") or raw.startswith(b"$-1"):
+        return raw
+    key = parse_simple(raw)
+    err = side.send([b"KEYS", _glob_escape(key)])
+    check = err or side.read()
+    if isinstance(check, str):
+        return check
+    try:
+        found = parse_simple(check) == [key]
+    except Exception:  # noqa: BLE001
+        found = False
+    return b"+existing key\r\n" if found else b"+missing key %r\r\n" % key
+
+
+def run_op(ref, test, op):
+    """Sends op to both servers; returns (reply_ref, reply_test)."""
+    if op.mode == "scan":
+        return scan_iteration(ref, op.argv), scan_iteration(test, op.argv)
+    if op.mode == "randomkey":
+        return randomkey_shape(ref, op.argv), randomkey_shape(test, op.argv)
+    e1 = ref.send(op.argv)
+    e2 = test.send(op.argv)
+    return e1 or ref.read(), e2 or test.read()
 
 
 # ---------------------------------------------------------------- running
@@ -237,10 +345,7 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
     for mod in families.values():
         known.update(getattr(mod, "COMMANDS", {}))
     for i, fam, op in stream(seed, families, nops):
-        e1 = ref.send(op.argv)
-        e2 = test.send(op.argv)
-        r1 = e1 or ref.read()
-        r2 = e2 or test.read()
+        r1, r2 = run_op(ref, test, op)
         ok = compare(op.mode, r1, r2)
         name = command_name(op.argv)
         if name not in known:
@@ -327,8 +432,7 @@ def do_replay(args, seed, families):
         test.connect()
         bad = 0
         for i, fam, op in ops:
-            e1, e2 = ref.send(op.argv), test.send(op.argv)
-            r1, r2 = e1 or ref.read(), e2 or test.read()
+            r1, r2 = run_op(ref, test, op)
             ok = compare(op.mode, r1, r2)
             bad += not ok
             if i >= start:

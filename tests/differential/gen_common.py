@@ -18,11 +18,19 @@ prefix of it can be replayed.
 
 from dataclasses import dataclass, field
 
-# Comparison modes (implemented in difftest.compare):
-#   exact - byte-for-byte equality of the raw reply (the default)
-#   ttl   - integer replies may differ by 1 (seconds left), -1/-2 exact
-#   pttl  - integer replies may differ by 1000 (ms left), -1/-2 exact
-MODES = ("exact", "ttl", "pttl")
+# Comparison modes (implemented in difftest.compare and difftest.run_op):
+#   exact     - byte-for-byte equality of the raw reply (the default)
+#   ttl       - integer replies may differ by 1 (seconds left), -1/-2 exact
+#   pttl      - integer replies may differ by 1000 (ms left), -1/-2 exact
+#   pairs     - a flat name/value array in any pair order (CONFIG GET)
+#   unordered - an array compared as a sorted multiset (KEYS)
+#   idletime  - integers within 60 s (OBJECT IDLETIME), the rest exact
+#   scan      - the op is a SCAN whose argv[1] is the first cursor: the
+#               runner iterates on each server until the cursor is 0 and
+#               compares the sets of keys seen (errors exactly)
+#   randomkey - RANDOMKEY compared by shape: null on both, or on each side
+#               a key that exists there (checked with KEYS), errors exactly
+MODES = ("exact", "ttl", "pttl", "pairs", "unordered", "idletime", "scan", "randomkey")
 
 
 @dataclass

@@ -22,6 +22,7 @@ class CommandHarness {
   CommandHarness() : keyspace_(16), reply_(&out_) {
     RegisterStringCommands(&table_);
     RegisterKeyCommands(&table_);
+    RegisterKeyspaceCommands(&table_);
   }
 
   // Runs one command (args[0] is its name, any case) and returns its reply.

@@ -551,5 +551,92 @@ TEST_F(StringCommandsTest, SpecsMatchRedis) {
   }
 }
 
+// --- Encodings, as OBJECT ENCODING on redis-server 7.0.15 reports them. ---
+
+TEST_F(StringCommandsTest, EncodingsFollowRedis) {
+  auto enc = [&](std::string_view key) -> std::string {
+    storage::Value* v = h.db().LookupNoTouch(key, now());
+    return v == nullptr ? "(none)" : storage::EncodingName(v->encoding());
+  };
+  h.Run({"set", "a", "123"});
+  EXPECT_EQ(enc("a"), "int");
+  h.Run({"set", "a", "01"});
+  EXPECT_EQ(enc("a"), "embstr");
+  h.Run({"set", "a", std::string(45, 'x')});
+  EXPECT_EQ(enc("a"), "raw");
+  h.Run({"mset", "m1", "-5", "m2", "hello"});
+  EXPECT_EQ(enc("m1"), "int");
+  EXPECT_EQ(enc("m2"), "embstr");
+  h.Run({"setnx", "n", "9223372036854775808"});
+  EXPECT_EQ(enc("n"), "embstr");
+  h.Run({"setex", "e", "100", "42"});
+  EXPECT_EQ(enc("e"), "int");
+  h.Run({"psetex", "e", "100000", "x"});
+  EXPECT_EQ(enc("e"), "embstr");
+  h.Run({"getset", "e", "7"});
+  EXPECT_EQ(enc("e"), "int");
+  h.Run({"msetnx", "x1", "1", "x2", "y"});
+  EXPECT_EQ(enc("x1"), "int");
+  EXPECT_EQ(enc("x2"), "embstr");
+
+  // APPEND to a missing key stores the argument as SET would.
+  h.Run({"append", "ap1", "123"});
+  EXPECT_EQ(enc("ap1"), "int");
+  h.Run({"append", "ap2", "abc"});
+  EXPECT_EQ(enc("ap2"), "embstr");
+  // APPEND to an existing key makes it raw, even with an empty tail.
+  h.Run({"set", "ap3", "10"});
+  EXPECT_EQ(h.Run({"append", "ap3", "1"}), Int(3));
+  EXPECT_EQ(enc("ap3"), "raw");
+  EXPECT_EQ(h.Run({"get", "ap3"}), Bulk("101"));
+  h.Run({"set", "ap4", "abc"});
+  h.Run({"append", "ap4", ""});
+  EXPECT_EQ(enc("ap4"), "raw");
+
+  // SETRANGE: a new key is raw; an empty patch leaves the encoding alone.
+  h.Run({"setrange", "sr1", "0", "12"});
+  EXPECT_EQ(enc("sr1"), "raw");
+  h.Run({"set", "sr2", "7"});
+  EXPECT_EQ(h.Run({"setrange", "sr2", "5", ""}), Int(1));
+  EXPECT_EQ(enc("sr2"), "int");
+  EXPECT_EQ(h.Run({"setrange", "sr2", "0", "8"}), Int(1));
+  EXPECT_EQ(enc("sr2"), "raw");
+  EXPECT_EQ(h.Run({"get", "sr2"}), Bulk("8"));
+
+  // Counters: int; INCRBYFLOAT: embstr (never int).
+  h.Run({"set", "c", "5"});
+  EXPECT_EQ(h.Run({"incr", "c"}), Int(6));
+  EXPECT_EQ(enc("c"), "int");
+  h.Run({"set", "c3", "41"});
+  h.Run({"append", "c3", "0"});  // raw "410"
+  EXPECT_EQ(h.Run({"incrby", "c3", "-10"}), Int(400));
+  EXPECT_EQ(enc("c3"), "int");
+  EXPECT_EQ(h.Run({"incrbyfloat", "c", "1.5"}), Bulk("7.5"));
+  EXPECT_EQ(enc("c"), "embstr");
+  EXPECT_EQ(h.Run({"incrbyfloat", "c", "0.5"}), Bulk("8"));
+  EXPECT_EQ(enc("c"), "embstr");
+  EXPECT_EQ(h.Run({"incrbyfloat", "newf", "2"}), Bulk("2"));
+  EXPECT_EQ(enc("newf"), "embstr");
+  EXPECT_EQ(h.Run({"decr", "newi"}), Int(-1));
+  EXPECT_EQ(enc("newi"), "int");
+
+  // GETEX and GETDEL leave the value as it was.
+  h.Run({"set", "g", "123"});
+  h.Run({"getex", "g", "ex", "100"});
+  EXPECT_EQ(enc("g"), "int");
+  EXPECT_EQ(h.Run({"getdel", "g"}), Bulk("123"));
+  EXPECT_EQ(enc("g"), "(none)");
+}
+
+// INCR keeps the TTL (the value is replaced in place).
+TEST_F(StringCommandsTest, IncrKeepsTtlAndIntReadsBack) {
+  h.Run({"set", "k", "9223372036854775806", "px", "5000"});
+  EXPECT_EQ(h.Run({"incr", "k"}), Int(INT64_MAX));
+  EXPECT_EQ(h.Run({"incr", "k"}), Err("ERR increment or decrement would overflow"));
+  EXPECT_EQ(h.db().GetExpire("k"), now() + 5000);
+  EXPECT_EQ(h.Run({"strlen", "k"}), Int(19));
+  EXPECT_EQ(h.Run({"getrange", "k", "-3", "-1"}), Bulk("807"));
+}
+
 }  // namespace
 }  // namespace spindle::commands::testing

@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""Bytes per key: spindle-server against redis-server in the same run.
+
+For each server and each mode (plain SET, SET ... EX) a fresh process is
+started on a free loopback port without persistence, its VmRSS is read from
+/proc/<pid>/status, N keys are written with pipelined raw RESP (14-byte keys,
+16-byte values), DBSIZE is checked, and (RSS after - RSS before) / N is
+reported.
+
+  bench/memory_per_key.py [spindle-server path] [--keys 1000000]
+                          [--redis /usr/bin/redis-server]
+"""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(cmd, port):
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            return proc, socket.create_connection(("127.0.0.1", port), timeout=30)
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("server did not start: %s" % " ".join(cmd))
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def resp(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def read_replies(sock, count, buf):
+    """Reads `count` single-line replies (+OK / :n); returns leftover bytes."""
+    seen = 0
+    while True:
+        seen_now = buf.count(b"\r\n")
+        if seen + seen_now >= count:
+            # Keep whatever follows the count-th line.
+            idx = -1
+            for _ in range(count - seen):
+                idx = buf.index(b"\r\n", idx + 1)
+            return buf[idx + 2:]
+        chunk = sock.recv(1 << 20)
+        if not chunk:
+            raise RuntimeError("connection closed")
+        if chunk.startswith(b"-") or b"\r\n-" in chunk:
+            raise RuntimeError("server error: %r" % chunk[:200])
+        buf += chunk
+
+
+def command(sock, *args):
+    sock.sendall(resp(*args))
+    data = b""
+    while not data.endswith(b"\r\n"):
+        data += sock.recv(4096)
+    return data
+
+
+def fill(sock, keys, ttl, batch=10000):
+    buf = b""
+    for start in range(0, keys, batch):
+        parts = []
+        for i in range(start, min(keys, start + batch)):
+            k = b"key:%010d" % i      # 14 bytes
+            v = b"val:%012d" % i      # 16 bytes
+            if ttl:
+                parts.append(resp(b"SET", k, v, b"EX", b"100000"))
+            else:
+                parts.append(resp(b"SET", k, v))
+        sock.sendall(b"".join(parts))
+        buf = read_replies(sock, len(parts), buf)
+
+
+def measure(name, cmd, port, keys, ttl):
+    proc, sock = start(cmd, port)
+    try:
+        time.sleep(0.3)
+        before = rss_kb(proc.pid)
+        fill(sock, keys, ttl)
+        time.sleep(0.5)  # let any cron / rehash settle
+        after = rss_kb(proc.pid)
+        dbsize = int(command(sock, b"DBSIZE")[1:].strip())
+        if dbsize != keys:
+            raise RuntimeError("%s: DBSIZE %d, expected %d" % (name, dbsize, keys))
+        return (after - before) * 1024.0 / keys
+    finally:
+        sock.close()
+        proc.kill()
+        proc.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("spindle", nargs="?",
+                    default=os.path.join(here, "..", "build", "spindle-server"))
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap.add_argument("--keys", type=int, default=1000000)
+    args = ap.parse_args()
+
+    rows = []
+    for ttl in (False, True):
+        for name, binary in (("redis", args.redis), ("spindle", args.spindle)):
+            port = free_port()
+            cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no"]
+            per_key = measure(name, cmd, port, args.keys, ttl)
+            rows.append((name, "SET EX" if ttl else "SET", per_key))
+            print("%-8s %-7s %7.1f bytes/key" % (name, "SET EX" if ttl else "SET", per_key),
+                  flush=True)
+    print()
+    for ttl in ("SET", "SET EX"):
+        r = [x for x in rows if x[1] == ttl]
+        red = next(x[2] for x in r if x[0] == "redis")
+        spi = next(x[2] for x in r if x[0] == "spindle")
+        print("%-7s spindle/redis = %.2f" % (ttl, spi / red))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

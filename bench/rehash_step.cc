@@ -13,12 +13,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
-#include <utility>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "storage/keyspace.h"
@@ -62,9 +62,9 @@ struct Report {
     if (ns > 1000000) ++over_1ms;
   }
   void Print(const char* name, long n) const {
-    std::printf("%-28s inserts=%ld  max=%.3f ms (insert #%ld)  >100us=%ld  >1ms=%ld  mean=%.0f ns\n",
-                name, n, max_ns / 1e6, max_at, over_100us, over_1ms,
-                static_cast<double>(total_ns) / n);
+    std::printf(
+        "%-28s inserts=%ld  max=%.3f ms (insert #%ld)  >100us=%ld  >1ms=%ld  mean=%.0f ns\n", name,
+        n, max_ns / 1e6, max_at, over_100us, over_1ms, static_cast<double>(total_ns) / n);
     std::printf("%-28s slowest:", "");
     for (auto& [ns, at] : top) std::printf(" %.3fms@#%ld", ns / 1e6, at);
     std::printf("\n");

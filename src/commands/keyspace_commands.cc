@@ -50,15 +50,8 @@ constexpr std::string_view kErrLfuFreq =
     "that when switching between policies at runtime LRU and LFU data will take some time to "
     "adjust.";
 
-// Redis keeps one object per integer 0..9999 and stores it under every key
-// holding that integer (with maxmemory 0, or a policy that is neither LRU nor
-// LFU); OBJECT REFCOUNT reports those as OBJ_SHARED_REFCOUNT.
-constexpr int64_t kSharedIntegers = 10000;
+// OBJECT REFCOUNT of Redis's shared integer objects (OBJ_SHARED_REFCOUNT).
 constexpr int64_t kSharedRefcount = std::numeric_limits<int32_t>::max();
-
-// Redis's LRU clock: seconds, 24 bits, wrapping every ~194 days.
-constexpr uint32_t kLruClockMax = (1u << 24) - 1;
-constexpr int64_t kLruClockResolutionMs = 1000;
 
 // lazyfree.c: a value whose freeing costs more than this many allocations is
 // handed to the background thread by UNLINK.
@@ -570,28 +563,11 @@ void ObjectEncodingCommand(CommandContext& ctx) {
   if (v != nullptr) ctx.reply->Bulk(storage::EncodingName(v->encoding()));
 }
 
-// Redis shares the objects of the integers 0..9999: every string stored
-// through tryObjectEncoding or produced by INCR/DECR in that range is one
-// of them. (A COPY of such a key gets its own object in Redis, refcount 1;
-// the Value contract does not record that, so it reads as shared here.)
+// Redis shares the objects of the integers 0..9999 (see Value::shared_integer).
 void ObjectRefcountCommand(CommandContext& ctx) {
   Value* v = ObjectLookupOrReply(ctx);
   if (v == nullptr) return;
-  int64_t n = 0;
-  bool shared = v->GetInt(&n) && n >= 0 && n < kSharedIntegers;
-  ctx.reply->Integer(shared ? kSharedRefcount : 1);
-}
-
-uint32_t LruClock(int64_t now_ms) {
-  return static_cast<uint32_t>(now_ms / kLruClockResolutionMs) & kLruClockMax;
-}
-
-// Redis's estimateObjectIdleTime: the clock wraps every 2^24 s, so a stamp
-// ahead of the clock means the clock wrapped once since.
-int64_t EstimateIdleTimeMs(uint32_t clock, uint32_t lru) {
-  int64_t ticks = clock >= lru ? static_cast<int64_t>(clock) - lru
-                               : static_cast<int64_t>(clock) + (kLruClockMax - lru);
-  return ticks * kLruClockResolutionMs;
+  ctx.reply->Integer(v->shared_integer() ? kSharedRefcount : 1);
 }
 
 void ObjectIdleTimeCommand(CommandContext& ctx) {
@@ -601,7 +577,7 @@ void ObjectIdleTimeCommand(CommandContext& ctx) {
     ctx.reply->Error(kErrLfuIdleTime);
     return;
   }
-  ctx.reply->Integer(EstimateIdleTimeMs(LruClock(ctx.now_ms), v->lru()) / 1000);
+  ctx.reply->Integer(v->IdleTimeMs(ctx.now_ms) / 1000);
 }
 
 // Redis's LFUDecrAndReturn with the default lfu-decay-time of 1 minute: the

@@ -452,12 +452,8 @@ void DebugCommand(CommandContext& ctx) {
       ctx.reply->Error(protocol::kErrNoSuchKey);
       return;
     }
-    uint32_t clock = static_cast<uint32_t>((ctx.now_ms / 1000) & ((1 << 24) - 1));
-    uint64_t idle = clock >= v->lru() ? clock - v->lru() : clock + ((1 << 24) - 1 - v->lru());
-    int64_t n;
-    // Integers 0..9999 are shared objects in Redis when no LRU/LFU policy
-    // needs per-key access data; their refcount reads as INT_MAX.
-    bool shared = v->GetInt(&n) && n >= 0 && n < 10000 && server.cfg().maxmemory == 0;
+    uint64_t idle = static_cast<uint64_t>(v->IdleTimeMs(ctx.now_ms) / 1000);
+    bool shared = v->shared_integer();
     char line[256];
     snprintf(line, sizeof(line),
              "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u "

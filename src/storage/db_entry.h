@@ -47,7 +47,9 @@ struct KeyEntry {
                             key_meta & ~kHasExpire);
   }
   bool has_expire() const { return key_meta & kHasExpire; }
-  void set_has_expire(bool on) { key_meta = on ? (key_meta | kHasExpire) : (key_meta & ~kHasExpire); }
+  void set_has_expire(bool on) {
+    key_meta = on ? (key_meta | kHasExpire) : (key_meta & ~kHasExpire);
+  }
 };
 
 struct KeyEntryTraits {

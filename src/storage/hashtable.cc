@@ -94,4 +94,11 @@ void FreeBuckets(void** buckets, size_t n) {
   }
 }
 
+void ReleaseBuckets(void** buckets, size_t n, size_t from, size_t to) {
+  if (n * sizeof(void*) < kMmapBytes || to <= from) return;
+  // The array is page aligned (mmap) and a chunk is a whole number of pages.
+  static_assert(kReleaseChunk * sizeof(void*) % 4096 == 0);
+  madvise(buckets + from, (to - from) * sizeof(void*), MADV_DONTNEED);
+}
+
 }  // namespace spindle::storage

@@ -41,6 +41,12 @@ uint64_t HashKey(std::string_view key);
 // no O(n) pause), small ones from calloc.
 void** AllocBuckets(size_t n);
 void FreeBuckets(void** buckets, size_t n);
+// Gives back to the kernel the whole pages of buckets [from, to) of an array
+// of n buckets, all null by now (a mapped array being rehashed away). Freeing
+// a big array at the end of a rehash would otherwise be one O(n) munmap.
+void ReleaseBuckets(void** buckets, size_t n, size_t from, size_t to);
+// The granularity of ReleaseBuckets, in buckets.
+inline constexpr size_t kReleaseChunk = 16384;  // 128 KiB
 
 // Reverses the bits of a 64-bit word (the SCAN cursor increments in reverse
 // binary order).
@@ -154,7 +160,10 @@ class HashTable {
     while (n-- > 0 && from.used != 0) {
       while (from.b[rehash_idx_] == nullptr) {
         ++rehash_idx_;
-        if (--empty_visits == 0) return true;
+        if (--empty_visits == 0) {
+          ReleaseRehashed();
+          return true;
+        }
       }
       Node* n0 = static_cast<Node*>(from.b[rehash_idx_]);
       while (n0 != nullptr) {
@@ -169,6 +178,7 @@ class HashTable {
       from.b[rehash_idx_] = nullptr;
       ++rehash_idx_;
     }
+    ReleaseRehashed();
     if (from.used != 0) return true;
     FreeBuckets(from.b, from.size);
     t_[0] = t_[1];
@@ -267,6 +277,7 @@ class HashTable {
     std::swap(t_[0], other.t_[0]);
     std::swap(t_[1], other.t_[1]);
     std::swap(rehash_idx_, other.rehash_idx_);
+    std::swap(released_, other.released_);
   }
 
  private:
@@ -300,12 +311,24 @@ class HashTable {
     }
     t_[1] = a;
     rehash_idx_ = 0;
+    released_ = 0;
+  }
+
+  // Releases the pages of the old array the rehash has moved past, a chunk
+  // at a time, so its final free is cheap.
+  void ReleaseRehashed() {
+    const size_t done = static_cast<size_t>(rehash_idx_) & ~(kReleaseChunk - 1);
+    if (done > released_) {
+      ReleaseBuckets(t_[0].b, t_[0].size, released_, done);
+      released_ = done;
+    }
   }
 
   void Steal(HashTable& other) {
     t_[0] = other.t_[0];
     t_[1] = other.t_[1];
     rehash_idx_ = other.rehash_idx_;
+    released_ = other.released_;
     other.t_[0] = Array();
     other.t_[1] = Array();
     other.rehash_idx_ = -1;
@@ -313,6 +336,7 @@ class HashTable {
 
   Array t_[2];
   int64_t rehash_idx_ = -1;
+  size_t released_ = 0;  // buckets of t_[0] below this have been released
 };
 
 }  // namespace spindle::storage

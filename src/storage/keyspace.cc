@@ -13,13 +13,10 @@ namespace spindle::storage {
 namespace {
 
 // Redis's LRU clock: seconds, 24 bits.
-constexpr uint32_t kLruMask = (1u << 24) - 1;
-uint32_t LruClock(int64_t now_ms) { return static_cast<uint32_t>(now_ms / 1000) & kLruMask; }
 
 // RandomKey gives up after deleting this many expired keys in one call (Redis
 // would keep going and could delete every key of an all-expired database in
 // one command; the active expire cycle does that job in bounded slices).
-constexpr int kRandomKeyMaxExpired = 100;
 
 // ActiveExpire visits at most this many buckets per key it may sample
 // (Redis's activeExpireCycle: max_buckets = num * 20).
@@ -45,7 +42,8 @@ KeyEntry* Database::FindLive(std::string_view key, uint64_t hash, int64_t now_ms
   KeyEntry* e = keys_.Find(key, hash);
   if (expires_.rehashing()) expires_.Rehash(1);
   if (e == nullptr || !e->has_expire()) return e;
-  if (FindExpire(e, hash)->when_ms > now_ms) return e;
+  // Redis's keyIsExpired: expired only once now is past the deadline.
+  if (FindExpire(e, hash)->when_ms >= now_ms) return e;
   Remove(e, hash);
   ++stats_->expired_keys;
   return nullptr;
@@ -61,7 +59,7 @@ bool Database::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
 Value* Database::LookupWrite(std::string_view key, int64_t now_ms) {
   KeyEntry* e = FindLive(key, HashKey(key), now_ms);
   if (e == nullptr) return nullptr;
-  e->value.set_lru(LruClock(now_ms));
+  e->value.set_lru(Value::LruClock(now_ms));
   return &e->value;
 }
 
@@ -185,14 +183,15 @@ std::optional<std::string> Database::RandomKey(int64_t now_ms) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   };
-  for (int expired = 0; expired < kRandomKeyMaxExpired && keys_.size() > 0;) {
+  // As Redis on a master: every expired key met is deleted, so the loop ends
+  // with a live key or an empty database.
+  while (keys_.size() > 0) {
     KeyEntry* e = keys_.Random(rnd);
     if (e->has_expire()) {
       uint64_t hash = HashKey(e->key());
-      if (FindExpire(e, hash)->when_ms <= now_ms) {
+      if (FindExpire(e, hash)->when_ms < now_ms) {
         Remove(e, hash);
         ++stats_->expired_keys;
-        ++expired;
         continue;
       }
     }
@@ -212,7 +211,7 @@ Database::ExpireStep Database::ActiveExpire(size_t max_keys, int64_t now_ms) {
     dead.clear();
     expire_cursor_ = expires_.Scan(expire_cursor_, [&](const ExpireEntry* x) {
       ++step.sampled;
-      if (x->when_ms <= now_ms) {
+      if (x->when_ms < now_ms) {
         dead.push_back(x->owner);
       } else {
         step.ttl_sum += x->when_ms - now_ms;
@@ -252,7 +251,9 @@ void Database::SwapContents(Database& other) {
 // ---------------------------------------------------------------------------
 // BackgroundFreer
 
-BackgroundFreer::BackgroundFreer() { thread_ = std::thread([this] { Run(); }); }
+BackgroundFreer::BackgroundFreer() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 BackgroundFreer::~BackgroundFreer() {
   {

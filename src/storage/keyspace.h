@@ -100,8 +100,8 @@ class Database {
   struct ExpireStep {
     size_t sampled = 0;
     size_t expired = 0;
-    int64_t ttl_sum = 0;      // remaining TTL (ms) of the sampled live keys
-    size_t ttl_samples = 0;   // how many live keys ttl_sum covers
+    int64_t ttl_sum = 0;     // remaining TTL (ms) of the sampled live keys
+    size_t ttl_samples = 0;  // how many live keys ttl_sum covers
   };
   ExpireStep ActiveExpire(size_t max_keys, int64_t now_ms);
 
@@ -139,7 +139,7 @@ class Database {
 
   KeyTable keys_;
   ExpireTable expires_;
-  uint64_t expire_cursor_ = 0;  // ActiveExpire resumes here
+  uint64_t expire_cursor_ = 0;                  // ActiveExpire resumes here
   uint64_t rng_state_ = 0x853c49e6748fea9bULL;  // RandomKey
 };
 

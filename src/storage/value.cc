@@ -44,7 +44,10 @@ Blob* NewBlob(std::string_view s) {
 }
 
 // Redis's LRU clock at creation: seconds of the cached wall time, 24 bits.
-uint32_t CreationLru() { return static_cast<uint32_t>(Clock::NowMs() / 1000) & kLruMask; }
+uint32_t CreationLru() { return Value::LruClock(Clock::NowMs()); }
+// meta_ bit 31: one of Redis's shared integer objects (0..9999).
+constexpr uint32_t kSharedBit = 1u << 31;
+constexpr int64_t kSharedIntegers = 10000;
 
 size_t DigitCount(int64_t v) {
   char buf[24];
@@ -55,27 +58,42 @@ size_t DigitCount(int64_t v) {
 
 const char* ValueTypeName(ValueType type) {
   switch (type) {
-    case ValueType::kString: return "string";
-    case ValueType::kList: return "list";
-    case ValueType::kSet: return "set";
-    case ValueType::kZSet: return "zset";
-    case ValueType::kHash: return "hash";
-    case ValueType::kStream: return "stream";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+    case ValueType::kHash:
+      return "hash";
+    case ValueType::kStream:
+      return "stream";
   }
   return "none";
 }
 
 const char* EncodingName(Encoding encoding) {
   switch (encoding) {
-    case Encoding::kRaw: return "raw";
-    case Encoding::kInt: return "int";
-    case Encoding::kEmbStr: return "embstr";
-    case Encoding::kHashtable: return "hashtable";
-    case Encoding::kQuicklist: return "quicklist";
-    case Encoding::kListpack: return "listpack";
-    case Encoding::kIntset: return "intset";
-    case Encoding::kSkiplist: return "skiplist";
-    case Encoding::kStream: return "stream";
+    case Encoding::kRaw:
+      return "raw";
+    case Encoding::kInt:
+      return "int";
+    case Encoding::kEmbStr:
+      return "embstr";
+    case Encoding::kHashtable:
+      return "hashtable";
+    case Encoding::kQuicklist:
+      return "quicklist";
+    case Encoding::kListpack:
+      return "listpack";
+    case Encoding::kIntset:
+      return "intset";
+    case Encoding::kSkiplist:
+      return "skiplist";
+    case Encoding::kStream:
+      return "stream";
   }
   return "unknown";
 }
@@ -93,8 +111,8 @@ void Value::StorePayload(T v) {
 }
 
 void Value::SetHeader(ValueType type, Encoding encoding) {
-  meta_ = (static_cast<uint32_t>(type) << 28) | (static_cast<uint32_t>(encoding) << 24) |
-          CreationLru();
+  meta_ =
+      (static_cast<uint32_t>(type) << 28) | (static_cast<uint32_t>(encoding) << 24) | CreationLru();
 }
 
 Value Value::MakeString(std::string_view s, Encoding encoding) {
@@ -126,6 +144,7 @@ Value Value::FromFormatted(std::string_view s) {
 Value Value::FromInt(int64_t n) {
   Value v;
   v.SetHeader(ValueType::kString, Encoding::kInt);
+  if (n >= 0 && n < kSharedIntegers) v.meta_ |= kSharedBit;
   v.data_[0] = static_cast<char>(kFormInt);
   v.StorePayload(n);
   return v;
@@ -146,9 +165,14 @@ Value Value::EmptyOfType(ValueType type) {
 
 void Value::Release() {
   switch (form()) {
-    case kFormBlob: std::free(LoadPayload<Blob*>()); break;
-    case kFormString: delete LoadPayload<std::string*>(); break;
-    default: break;
+    case kFormBlob:
+      std::free(LoadPayload<Blob*>());
+      break;
+    case kFormString:
+      delete LoadPayload<std::string*>();
+      break;
+    default:
+      break;
   }
   data_[0] = static_cast<char>(kFormNone);
 }
@@ -172,7 +196,7 @@ Value::~Value() { Release(); }
 
 Value Value::Clone() const {
   Value v;
-  v.meta_ = meta_;
+  v.meta_ = meta_ & ~kSharedBit;
   std::memcpy(v.data_, data_, sizeof(data_));
   if (form() == kFormBlob) {
     Blob* b = LoadPayload<Blob*>();
@@ -191,13 +215,16 @@ std::string_view Value::StringView(char* scratch) const {
   uint8_t f = form();
   if (f <= kInlineMax) return std::string_view(data_ + 1, f);
   switch (f) {
-    case kFormInt: return std::string_view(scratch, Int64ToChars(LoadPayload<int64_t>(), scratch));
+    case kFormInt:
+      return std::string_view(scratch, Int64ToChars(LoadPayload<int64_t>(), scratch));
     case kFormBlob: {
       Blob* b = LoadPayload<Blob*>();
       return std::string_view(b->bytes(), b->len);
     }
-    case kFormString: return *LoadPayload<std::string*>();
-    default: return std::string_view();
+    case kFormString:
+      return *LoadPayload<std::string*>();
+    default:
+      return std::string_view();
   }
 }
 
@@ -205,10 +232,14 @@ size_t Value::StringLength() const {
   uint8_t f = form();
   if (f <= kInlineMax) return f;
   switch (f) {
-    case kFormInt: return DigitCount(LoadPayload<int64_t>());
-    case kFormBlob: return LoadPayload<Blob*>()->len;
-    case kFormString: return LoadPayload<std::string*>()->size();
-    default: return 0;
+    case kFormInt:
+      return DigitCount(LoadPayload<int64_t>());
+    case kFormBlob:
+      return LoadPayload<Blob*>()->len;
+    case kFormString:
+      return LoadPayload<std::string*>()->size();
+    default:
+      return 0;
   }
 }
 
@@ -226,24 +257,41 @@ std::string& Value::MutableRaw() {
     data_[0] = static_cast<char>(kFormString);
     StorePayload(s);
   }
-  meta_ = (meta_ & ~(0xfu << 24)) | (static_cast<uint32_t>(Encoding::kRaw) << 24);
+  // An edited value is a private raw string: no longer a shared integer.
+  meta_ = (meta_ & ~((0xfu << 24) | kSharedBit)) | (static_cast<uint32_t>(Encoding::kRaw) << 24);
   return *LoadPayload<std::string*>();
 }
 
 uint32_t Value::lru() const { return meta_ & kLruMask; }
 
+uint32_t Value::LruClock(int64_t now_ms) { return static_cast<uint32_t>(now_ms / 1000) & kLruMask; }
+
+int64_t Value::IdleTimeMs(int64_t now_ms) const {
+  uint32_t clock = LruClock(now_ms);
+  uint32_t stamp = lru();
+  int64_t ticks = clock >= stamp ? static_cast<int64_t>(clock) - stamp
+                                 : static_cast<int64_t>(clock) + (kLruMask - stamp);
+  return ticks * 1000;
+}
+
+bool Value::shared_integer() const {
+  return (meta_ & kSharedBit) != 0 && encoding() == Encoding::kInt;
+}
+
 void Value::set_lru(uint32_t lru) { meta_ = (meta_ & ~kLruMask) | (lru & kLruMask); }
 
 size_t Value::HeapBytes() const {
   switch (form()) {
-    case kFormBlob: return sizeof(Blob) + LoadPayload<Blob*>()->len;
+    case kFormBlob:
+      return sizeof(Blob) + LoadPayload<Blob*>()->len;
     case kFormString: {
       const std::string* s = LoadPayload<std::string*>();
       // The buffer lives outside the string object once past its SSO size.
       size_t sso = std::string().capacity();
       return sizeof(std::string) + (s->capacity() > sso ? s->capacity() + 1 : 0);
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 

@@ -83,6 +83,16 @@ class Value {
   // clock) or, under an LFU policy, Redis's LFU word (OBJECT FREQ).
   uint32_t lru() const;
   void set_lru(uint32_t lru);
+  // Redis's LRU clock at now_ms: seconds, wrapping at 2^24.
+  static uint32_t LruClock(int64_t now_ms);
+  // Redis's estimateObjectIdleTime: ms since the last access (a stamp ahead
+  // of the clock means the clock wrapped once since).
+  int64_t IdleTimeMs(int64_t now_ms) const;
+
+  // True for the integers 0..9999 that Redis keeps as shared objects (OBJECT
+  // REFCOUNT reads 2147483647 for them). A Clone() is never shared: Redis's
+  // COPY duplicates the object.
+  bool shared_integer() const;
 
   // Bytes this value holds on the heap beyond its own size (MEMORY USAGE,
   // lazy-free decisions).

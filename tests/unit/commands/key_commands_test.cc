@@ -48,7 +48,7 @@ TEST_F(KeyCommandsTest, DelCountsEachKeyOnce) {
 
 TEST_F(KeyCommandsTest, DelOfExpiredKeyCountsNothing) {
   EXPECT_EQ(h.Run({"set", "k", "v", "px", "100"}), kOk);
-  h.set_now_ms(h.now_ms() + 100);
+  h.set_now_ms(h.now_ms() + 101);
   EXPECT_EQ(h.Run({"del", "k"}), Int(0));
   EXPECT_EQ(h.db().size(), 0u);
   EXPECT_EQ(h.keyspace().stats().expired_keys, 1u);
@@ -63,7 +63,7 @@ TEST_F(KeyCommandsTest, ExistsCountsDuplicatesAndHits) {
   EXPECT_EQ(h.Run({"exists", "nokey"}), Int(0));
   EXPECT_EQ(h.Run({"set", "t", "v", "px", "10"}), kOk);
   EXPECT_EQ(h.Run({"exists", "t"}), Int(1));
-  h.set_now_ms(h.now_ms() + 10);
+  h.set_now_ms(h.now_ms() + 11);
   EXPECT_EQ(h.Run({"exists", "t"}), Int(0));
 }
 
@@ -92,7 +92,7 @@ TEST_F(KeyCommandsTest, DbSizeCountsKeysNotYetExpired) {
   EXPECT_EQ(h.Run({"set", "t", "v", "px", "10"}), kOk);
   EXPECT_EQ(h.Run({"dbsize"}), Int(3));
   // Like Redis's dictSize, a key past its TTL counts until something touches it.
-  h.set_now_ms(h.now_ms() + 10);
+  h.set_now_ms(h.now_ms() + 11);
   EXPECT_EQ(h.Run({"dbsize"}), Int(3));
   EXPECT_EQ(h.Run({"get", "t"}), kNil);
   EXPECT_EQ(h.Run({"dbsize"}), Int(2));
@@ -115,7 +115,9 @@ TEST_F(KeyCommandsTest, TtlFamily) {
   EXPECT_EQ(h.Run({"EXPIRETIME", "k"}), Int((now + 10499 + 500) / 1000));
   EXPECT_EQ(h.Run({"SET", "k", "v", "PX", "10500"}), kOk);
   EXPECT_EQ(h.Run({"TTL", "k"}), Int(11));
-  h.set_now_ms(now + 10500);
+  h.set_now_ms(now + 10500);  // at the deadline the key still exists
+  EXPECT_EQ(h.Run({"PTTL", "k"}), Int(0));
+  h.set_now_ms(now + 10501);
   EXPECT_EQ(h.Run({"TTL", "k"}), Int(-2));
   EXPECT_EQ(h.Run({"TTL"}), Err("ERR wrong number of arguments for 'ttl' command"));
 }

@@ -873,6 +873,17 @@ TEST_F(KeyspaceCommandsTest, ObjectRefcountMirrorsSharedIntegers) {
   EXPECT_EQ(Dispatch({"object", "refcount", "f"}), Int(1));
   MakeValue("l", storage::ValueType::kList);
   EXPECT_EQ(Dispatch({"object", "refcount", "l"}), Int(1));
+  // COPY duplicates the object, so the copy of a shared integer is not shared.
+  EXPECT_EQ(h.Run({"copy", "zero", "zero-copy"}), Int(1));
+  EXPECT_EQ(Dispatch({"object", "refcount", "zero-copy"}), Int(1));
+  EXPECT_EQ(Dispatch({"object", "refcount", "zero"}), shared);
+  // APPEND turns a shared integer into a private raw string (found by the
+  // differential tester: MSET k 8428, APPEND k x, OBJECT REFCOUNT k).
+  EXPECT_EQ(h.Run({"mset", "m", "8428"}), kOk);
+  EXPECT_EQ(Dispatch({"object", "refcount", "m"}), shared);
+  EXPECT_EQ(h.Run({"append", "m", "x"}), Int(5));
+  EXPECT_EQ(Dispatch({"object", "refcount", "m"}), Int(1));
+  EXPECT_EQ(Dispatch({"object", "encoding", "m"}), Bulk("raw"));
 }
 
 TEST_F(KeyspaceCommandsTest, ObjectIdleTimeAndLruWrap) {

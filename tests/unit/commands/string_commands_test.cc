@@ -142,8 +142,8 @@ TEST_F(StringCommandsTest, SetExpireForms) {
   EXPECT_EQ(h.db().GetExpire("a"), now() + 10000);
   EXPECT_EQ(h.Run({"set", "a", "v3"}), kOk);
   EXPECT_EQ(h.db().GetExpire("a"), -1);
-  // Expiry happens at the deadline.
-  h.set_now_ms(now() + 1499);
+  // Expiry happens once the deadline has passed (Redis's now > when).
+  h.set_now_ms(now() + 1500);
   EXPECT_EQ(h.Run({"get", "b"}), Bulk("v"));
   h.set_now_ms(now() + 1);
   EXPECT_EQ(h.Run({"get", "b"}), kNil);

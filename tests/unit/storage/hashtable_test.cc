@@ -242,8 +242,8 @@ TEST(HashTableTest, HashSpreadsShortKeys) {
   // Distinct short keys of every length give distinct hashes (no trivial
   // collisions from the tail handling).
   std::unordered_set<uint64_t> hashes;
-  std::vector<std::string> keys = {"", "a", "b", "ab", "ba", "aa", "abc", "acb", "abcd",
-                                   "abcde", "abcdefg", "abcdefgh", "abcdefghi"};
+  std::vector<std::string> keys = {"",    "a",    "b",     "ab",      "ba",       "aa",       "abc",
+                                   "acb", "abcd", "abcde", "abcdefg", "abcdefgh", "abcdefghi"};
   for (int i = 0; i < 1000; ++i) keys.push_back("key:" + std::to_string(i));
   for (const auto& k : keys) hashes.insert(HashKey(k));
   EXPECT_EQ(hashes.size(), keys.size());

@@ -14,29 +14,18 @@ import argparse
 import csv
 import io
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 
 
 def start(cmd, port):
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start: %s" % " ".join(cmd))
+    proc, sock = benchlib.start(cmd, port)
+    sock.close()
+    return proc
 
 
 def run_benchmark(port, tests, requests, clients, pipeline):
@@ -64,7 +53,7 @@ def main():
     ap.add_argument("--backend", default="epoll")
     args = ap.parse_args()
 
-    sport, rport = free_port(), free_port()
+    sport, rport = benchlib.free_port(), benchlib.free_port()
     common = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     spindle = start([args.spindle, "--port", str(sport), "--io-backend", args.backend,
                      "--bind", "127.0.0.1"], sport)

@@ -12,27 +12,11 @@ reported.
 """
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(cmd, port):
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            return proc, socket.create_connection(("127.0.0.1", port), timeout=30)
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start: %s" % " ".join(cmd))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import free_port, start  # noqa: E402
 
 
 def rss_kb(pid):
@@ -79,9 +63,9 @@ def command(sock, *args):
 
 def fill(sock, keys, ttl, batch=10000):
     buf = b""
-    for start in range(0, keys, batch):
+    for first in range(0, keys, batch):
         parts = []
-        for i in range(start, min(keys, start + batch)):
+        for i in range(first, min(keys, first + batch)):
             k = b"key:%010d" % i      # 14 bytes
             v = b"val:%012d" % i      # 16 bytes
             if ttl:

@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from gen_common import Ctx, Op  # noqa: E402
+from gen_common import Ctx  # noqa: E402
 from resp import parse_simple, ConnectionClosed, RawConnection, parse_int_reply  # noqa: E402
 import servers  # noqa: E402
 

@@ -158,3 +158,14 @@ def weighted_generator(generators):
         return generators[-1][1](rng, ctx)
 
     return generate
+
+
+def random_case(rng, word, keep, lower):
+    """word as given with probability keep, lower-cased with probability
+    lower, else in random mixed case: command names are case-insensitive."""
+    r = rng.random()
+    if r < keep:
+        return word
+    if r < keep + lower:
+        return word.lower()
+    return "".join(c.lower() if rng.random() < 0.5 else c for c in word)

@@ -9,7 +9,7 @@ CONFIG SET of anything that changes how the servers listen or log, QUIT and
 SHUTDOWN. The integration tests check their shape instead.
 """
 
-from gen_common import Op, BINARY, weighted_generator
+from gen_common import Op, BINARY, weighted_generator, random_case
 
 FAMILY = "connection"
 
@@ -59,13 +59,9 @@ def gen_unknown(rng, ctx):
     return [Op(argv)]
 
 
-def _random_case(rng, name):
-    r = rng.random()
-    if r < 0.5:
-        return name
-    if r < 0.75:
-        return name.lower()
-    return "".join(c.lower() if rng.random() < 0.5 else c for c in name)
+
+def _random_case(rng, word):
+    return random_case(rng, word, 0.5, 0.25)
 
 
 def gen_wrong_arity(rng, ctx):

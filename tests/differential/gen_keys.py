@@ -13,7 +13,7 @@ Determinism across the two servers:
     non-zero cursors appear only in their error forms.
 """
 
-from gen_common import Op, BINARY, weighted_generator
+from gen_common import Op, BINARY, weighted_generator, random_case
 
 FAMILY = "keys"
 
@@ -32,13 +32,9 @@ FUTURE_S = 4102444800  # 2100-01-01
 PAST_S = 1600000000    # 2020-09-13
 
 
+
 def _case(rng, word):
-    r = rng.random()
-    if r < 0.7:
-        return word
-    if r < 0.85:
-        return word.lower()
-    return "".join(c.lower() if rng.random() < 0.5 else c for c in word)
+    return random_case(rng, word, 0.7, 0.15)
 
 
 def _db_index(rng):
@@ -189,8 +185,11 @@ def gen_keys_cmd(rng, ctx):
     return [Op([_case(rng, "KEYS"), _pattern(rng)], mode="unordered")]
 
 
+# Not "none": in Redis (and Spindle) a key whose TTL has passed but that
+# active expiry has not reached yet reads as type "none" and slips through
+# SCAN TYPE none, so the reply depends on when each server's cycle ran.
 _TYPES = ["string", "STRING", "String", "list", "hash", "set", "zset", "stream",
-          "none", "bogus", "string\x00x"]
+          "bogus", "string\x00x"]
 
 
 def gen_scan(rng, ctx):

@@ -1,6 +1,6 @@
 """Generator for the strings family."""
 
-from gen_common import Op, INT_EDGES, NUMBERISH, weighted_generator
+from gen_common import Op, INT_EDGES, NUMBERISH, weighted_generator, random_case
 
 FAMILY = "strings"
 
@@ -21,13 +21,9 @@ COMMANDS = {
 FUTURE_S = 4102444800
 
 
+
 def _case(rng, word):
-    r = rng.random()
-    if r < 0.8:
-        return word
-    if r < 0.9:
-        return word.lower()
-    return "".join(c.lower() if rng.random() < 0.5 else c for c in word)
+    return random_case(rng, word, 0.8, 0.1)
 
 
 def _bad_ttl(rng):

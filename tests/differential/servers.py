@@ -27,11 +27,14 @@ def is_redis(binary):
 
 
 class ServerProcess:
-    """One server process; `args` are extra `--name value` arguments."""
+    """One server process; `args` are extra `--name value` arguments and
+    `config_file`, if given, goes first on the command line (as redis-server
+    requires)."""
 
     def __init__(self, binary, args=(), backend=None, host="127.0.0.1",
-                 preexec_fn=None, name=None):
+                 preexec_fn=None, name=None, config_file=None):
         self.binary = binary
+        self.config_file = config_file
         self.extra = list(args)
         self.backend = backend
         self.host = host
@@ -44,7 +47,8 @@ class ServerProcess:
         self.log_file = None
 
     def command_line(self, port):
-        argv = [self.binary, "--port", str(port), "--bind", self.host,
+        argv = [self.binary] + ([self.config_file] if self.config_file else [])
+        argv += ["--port", str(port), "--bind", self.host,
                 "--save", "", "--appendonly", "no", "--databases", "16"]
         if self.backend and not is_redis(self.binary):
             argv += ["--io-backend", self.backend]

@@ -36,11 +36,11 @@ class Harness:
         self.against_redis = AGAINST_REDIS
         self.started = []
 
-    def start(self, *args, preexec_fn=None):
+    def start(self, *args, preexec_fn=None, config_file=None):
         if not os.access(BINARY, os.X_OK):
             pytest.fail("server binary not found or not executable: %s" % BINARY)
         srv = servers.ServerProcess(BINARY, args=args, backend=self.backend,
-                                    preexec_fn=preexec_fn)
+                                    preexec_fn=preexec_fn, config_file=config_file)
         self.started.append(srv)
         _live.append(srv)
         srv.start()

@@ -1,0 +1,55 @@
+"""FLUSHALL / FLUSHDB ASYNC free the old keyspace off the main thread."""
+
+import re
+import time
+
+from resp import RawConnection
+
+
+def _fill(c, n, prefix=b"k"):
+    batch = b"".join(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s%d\r\n$1\r\nv\r\n"
+                     % (len(prefix) + len(str(i)), prefix, i) for i in range(n))
+    c.send(batch)
+    for _ in range(n):
+        assert c.read_reply() == b"+OK\r\n"
+
+
+def _info_field(c, name):
+    m = re.search(rb"%s:(\d+)" % name.encode(), c.call([b"INFO", b"memory"]))
+    assert m, name
+    return int(m.group(1))
+
+
+def test_flushall_async_frees_in_background(harness):
+    srv = harness.start()
+    c = RawConnection(srv.host, srv.port, timeout=60)
+    try:
+        _fill(c, 50000)
+        assert c.call([b"SELECT", b"1"]) == b"+OK\r\n"
+        _fill(c, 1000, b"j")
+        assert c.call([b"FLUSHALL", b"ASYNC"]) == b"+OK\r\n"
+        assert c.call([b"DBSIZE"]) == b":0\r\n"
+        assert c.call([b"SELECT", b"0"]) == b"+OK\r\n"
+        assert c.call([b"DBSIZE"]) == b":0\r\n"
+        # The server keeps serving while the old keys are freed.
+        assert c.call([b"SET", b"after", b"1"]) == b"+OK\r\n"
+        deadline = time.monotonic() + 60
+        while _info_field(c, "lazyfreed_objects") < 51000:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert _info_field(c, "lazyfree_pending_objects") == 0
+        assert c.call([b"GET", b"after"]) == b"$1\r\n1\r\n"
+    finally:
+        c.close()
+
+
+def test_flushdb_sync_and_errors(harness):
+    srv = harness.start()
+    c = RawConnection(srv.host, srv.port, timeout=60)
+    try:
+        _fill(c, 100)
+        assert c.call([b"FLUSHDB", b"SYNC"]) == b"+OK\r\n"
+        assert c.call([b"DBSIZE"]) == b":0\r\n"
+        assert c.call([b"FLUSHDB", b"BOGUS"]) == b"-ERR syntax error\r\n"
+    finally:
+        c.close()

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "protocol/reply_builder.h"
+#include "storage/encoding_limits.h"
 #include "storage/keyspace.h"
 
 namespace spindle::commands {
@@ -44,6 +45,8 @@ struct CommandContext {
   // FLUSHALL / FLUSHDB without an option act as ASYNC.
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
+  // Collection encoding thresholds (never null inside a handler).
+  const storage::EncodingLimits* limits = nullptr;
 
   size_t argc() const { return args.size(); }
 };

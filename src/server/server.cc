@@ -397,6 +397,7 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
       ctx.lfu_policy = settings_.lfu_policy;
       ctx.lazy_user_del = settings_.lazy_user_del;
       ctx.lazy_user_flush = settings_.lazy_user_flush;
+      ctx.limits = &settings_.limits;
       c->set_last_command(cmd->name);  // CLIENT LIST shows the running command
       uint64_t errors_in = reply.errors_written();
       int64_t started = MonotonicUs();
@@ -426,6 +427,15 @@ void Server::RefreshSettings() {
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
   settings_.enable_debug_command = get("enable-debug-command");
+  auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
+  storage::EncodingLimits& l = settings_.limits;
+  l.hash_max_listpack_entries = num("hash-max-listpack-entries");
+  l.hash_max_listpack_value = num("hash-max-listpack-value");
+  l.set_max_intset_entries = num("set-max-intset-entries");
+  l.zset_max_listpack_entries = num("zset-max-listpack-entries");
+  l.zset_max_listpack_value = num("zset-max-listpack-value");
+  l.list_max_listpack_size = num("list-max-listpack-size");
+  l.list_compress_depth = num("list-compress-depth");
 }
 
 void Server::CountErrors(Client* c, uint64_t errors_before) {

@@ -63,6 +63,7 @@ struct RuntimeSettings {
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
   std::string enable_debug_command = "no";  // no | yes | local
+  storage::EncodingLimits limits;
 };
 
 class Server {

@@ -163,8 +163,27 @@ Value Value::EmptyOfType(ValueType type) {
   return v;
 }
 
+Value Value::FromCollection(ValueType type, std::unique_ptr<CollectionPayload> payload) {
+  Value v;
+  v.SetHeader(type, payload->encoding());
+  v.data_[0] = static_cast<char>(kFormCollection);
+  v.StorePayload(payload.release());
+  return v;
+}
+
+CollectionPayload* Value::collection() {
+  return form() == kFormCollection ? LoadPayload<CollectionPayload*>() : nullptr;
+}
+
+const CollectionPayload* Value::collection() const {
+  return form() == kFormCollection ? LoadPayload<CollectionPayload*>() : nullptr;
+}
+
 void Value::Release() {
   switch (form()) {
+    case kFormCollection:
+      delete LoadPayload<CollectionPayload*>();
+      break;
     case kFormBlob:
       std::free(LoadPayload<Blob*>());
       break;
@@ -203,13 +222,19 @@ Value Value::Clone() const {
     v.StorePayload(NewBlob(std::string_view(b->bytes(), b->len)));
   } else if (form() == kFormString) {
     v.StorePayload(new std::string(*LoadPayload<std::string*>()));
+  } else if (form() == kFormCollection) {
+    v.StorePayload(LoadPayload<CollectionPayload*>()->Clone().release());
   }
   return v;
 }
 
 ValueType Value::type() const { return static_cast<ValueType>((meta_ >> 28) & 0x7); }
 
-Encoding Value::encoding() const { return static_cast<Encoding>((meta_ >> 24) & 0xf); }
+Encoding Value::encoding() const {
+  // A collection converts between encodings as it grows: ask its payload.
+  if (form() == kFormCollection) return LoadPayload<CollectionPayload*>()->encoding();
+  return static_cast<Encoding>((meta_ >> 24) & 0xf);
+}
 
 std::string_view Value::StringView(char* scratch) const {
   uint8_t f = form();
@@ -282,6 +307,8 @@ void Value::set_lru(uint32_t lru) { meta_ = (meta_ & ~kLruMask) | (lru & kLruMas
 
 size_t Value::HeapBytes() const {
   switch (form()) {
+    case kFormCollection:
+      return LoadPayload<CollectionPayload*>()->HeapBytes();
     case kFormBlob:
       return sizeof(Blob) + LoadPayload<Blob*>()->len;
     case kFormString: {

@@ -14,6 +14,7 @@
 // Thread: main thread (a value handed to the background freer belongs to it).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,24 @@ enum class Encoding : uint8_t {
 };
 const char* EncodingName(Encoding encoding);
 
+// The payload of a collection value (list, hash, set, sorted set). Each
+// family defines its own payload class in src/storage/<family>.h, with the
+// compact and full encodings it converts between; a Value owns it through
+// this interface.
+class CollectionPayload {
+ public:
+  virtual ~CollectionPayload() = default;
+  // A deep copy (COPY, and DUMP/RESTORE later).
+  virtual std::unique_ptr<CollectionPayload> Clone() const = 0;
+  // The encoding OBJECT ENCODING reports right now (listpack, quicklist,
+  // hashtable, intset, skiplist).
+  virtual Encoding encoding() const = 0;
+  // Number of elements (fields for a hash): lazy-free effort, DEBUG.
+  virtual size_t Length() const = 0;
+  // Bytes held on the heap (MEMORY USAGE later, lazy-free decisions).
+  virtual size_t HeapBytes() const = 0;
+};
+
 class Value {
  public:
   // A string stored from a command argument (SET, MSET, SETNX, GETSET ...),
@@ -50,9 +69,24 @@ class Value {
   // A string from a formatted number (INCRBYFLOAT): embstr / raw by length,
   // never int (Redis's createStringObject).
   static Value FromFormatted(std::string_view s);
-  // An empty value of the given type: until the collection payloads land,
-  // this lets tests hold a key of another type for the WRONGTYPE paths.
+  // An empty value of the given type, without payload: lets tests hold a key
+  // of a type whose family has not landed yet (WRONGTYPE paths).
   static Value EmptyOfType(ValueType type);
+  // A collection value of the given type owning payload.
+  static Value FromCollection(ValueType type, std::unique_ptr<CollectionPayload> payload);
+
+  // The collection payload, or nullptr for strings and payload-less values.
+  CollectionPayload* collection();
+  const CollectionPayload* collection() const;
+  // The payload as the family's class (the caller checked type()).
+  template <typename T>
+  T* As() {
+    return static_cast<T*>(collection());
+  }
+  template <typename T>
+  const T* As() const {
+    return static_cast<const T*>(collection());
+  }
 
   Value(Value&& other) noexcept;
   Value& operator=(Value&& other) noexcept;
@@ -109,7 +143,8 @@ class Value {
   static constexpr uint8_t kFormInt = 0x80;
   static constexpr uint8_t kFormBlob = 0x81;    // one malloc: length + bytes
   static constexpr uint8_t kFormString = 0x82;  // std::string (after MutableRaw)
-  static constexpr uint8_t kFormNone = 0x83;    // no payload (empty collections)
+  static constexpr uint8_t kFormNone = 0x83;    // no payload (EmptyOfType)
+  static constexpr uint8_t kFormCollection = 0x84;  // CollectionPayload*
   static constexpr size_t kPayload = 4;
 
   static Value MakeString(std::string_view s, Encoding encoding);

@@ -40,6 +40,7 @@ class CommandHarness {
       ctx.keyspace = &keyspace_;
       ctx.db = &keyspace_.db(db_index_);
       ctx.now_ms = now_ms_;
+      ctx.limits = &limits_;
       spec->handler(ctx);
     }
     return out_.ToString();
@@ -61,6 +62,10 @@ class CommandHarness {
   protocol::ReplyBuilder reply_;
   int64_t now_ms_ = 1'700'000'000'000;  // a fixed "now" in unix ms
   int db_index_ = 0;
+
+ public:
+  // Encoding thresholds handlers see; tests may lower them.
+  storage::EncodingLimits limits_;
 };
 
 // RESP helpers for expectations.

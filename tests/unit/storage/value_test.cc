@@ -149,3 +149,49 @@ TEST(ValueTest, EmptyOfType) {
 
 }  // namespace
 }  // namespace spindle::storage
+
+namespace spindle::storage {
+namespace {
+
+// A stand-in collection: counts live instances to prove ownership.
+class FakePayload : public CollectionPayload {
+ public:
+  explicit FakePayload(int* live, size_t n) : live_(live), n_(n) { ++*live_; }
+  ~FakePayload() override { --*live_; }
+  std::unique_ptr<CollectionPayload> Clone() const override {
+    return std::make_unique<FakePayload>(live_, n_);
+  }
+  Encoding encoding() const override { return n_ > 2 ? Encoding::kHashtable : Encoding::kListpack; }
+  size_t Length() const override { return n_; }
+  size_t HeapBytes() const override { return n_ * 8; }
+  void Grow() { ++n_; }
+
+ private:
+  int* live_;
+  size_t n_;
+};
+
+TEST(ValueCollectionTest, OwnsClonesAndReportsItsPayloadsEncoding) {
+  int live = 0;
+  {
+    Value v = Value::FromCollection(ValueType::kHash, std::make_unique<FakePayload>(&live, 2));
+    EXPECT_EQ(live, 1);
+    EXPECT_EQ(v.type(), ValueType::kHash);
+    EXPECT_FALSE(v.is_string());
+    EXPECT_EQ(v.encoding(), Encoding::kListpack);
+    v.As<FakePayload>()->Grow();
+    EXPECT_EQ(v.encoding(), Encoding::kHashtable);  // follows the conversion
+    EXPECT_EQ(v.HeapBytes(), 24u);
+    Value copy = v.Clone();
+    EXPECT_EQ(live, 2);
+    EXPECT_NE(copy.collection(), v.collection());
+    EXPECT_EQ(copy.collection()->Length(), 3u);
+    Value moved = std::move(copy);
+    EXPECT_EQ(live, 2);
+    EXPECT_EQ(Value::FromString("x").collection(), nullptr);
+  }
+  EXPECT_EQ(live, 0);
+}
+
+}  // namespace
+}  // namespace spindle::storage

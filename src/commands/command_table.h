@@ -30,6 +30,21 @@ class Session {
   virtual int db_index() const = 0;
 };
 
+// Blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
+// BZPOPMAX, BZMPOP). A handler with nothing to serve fills *ctx.block (when
+// ctx.block is not null) and writes NO reply: the server parks the client on
+// the keys, FIFO per key, and runs the same command again when one of the
+// keys is stored anew (storage's KeyReadyHook); if the command still finds
+// nothing it blocks again with the same deadline. At the deadline the server
+// writes the timeout reply. When ctx.block is null (inside MULTI, or a
+// context that cannot block) the handler replies as on timeout at once.
+struct BlockRequest {
+  bool requested = false;
+  std::vector<std::string> keys;
+  int64_t deadline_ms = 0;  // unix ms; 0 waits forever
+  enum class TimeoutReply { kNullArray, kNull } timeout_reply = TimeoutReply::kNullArray;
+};
+
 struct CommandContext {
   std::span<const std::string_view> args;  // args[0] is the command name
   protocol::ReplyBuilder* reply = nullptr;
@@ -47,6 +62,8 @@ struct CommandContext {
   bool lazy_user_flush = false;
   // Collection encoding thresholds (never null inside a handler).
   const storage::EncodingLimits* limits = nullptr;
+  // Non-null when the command may block (see BlockRequest).
+  BlockRequest* block = nullptr;
 
   size_t argc() const { return args.size(); }
 };

@@ -65,8 +65,12 @@ void ActiveExpirer::Cycle(storage::Keyspace& keyspace, Mode mode, int hz, int ef
         ++stats_.time_cap_reached_count;
         break;
       }
-      if (step.sampled == 0) break;
-      if (step.expired * 100 / step.sampled <= static_cast<size_t>(acceptable_stale)) break;
+      // As Redis: a call that sampled nothing (it ended a pass over empty
+      // buckets) repeats; the time check above bounds the loop.
+      if (step.sampled > 0 &&
+          step.expired * 100 / step.sampled <= static_cast<size_t>(acceptable_stale)) {
+        break;
+      }
     }
   }
   stats_.cpu_us += MonotonicUs() - start;

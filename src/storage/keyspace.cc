@@ -79,6 +79,12 @@ Value* Database::LookupNoTouch(std::string_view key, int64_t now_ms) {
 }
 
 Value& Database::Set(std::string_view key, Value value, bool keep_ttl) {
+  if (key_ready_ && *key_ready_) {
+    ValueType t = value.type();
+    if (t == ValueType::kList || t == ValueType::kZSet || t == ValueType::kStream) {
+      (*key_ready_)(index_, key);
+    }
+  }
   uint64_t hash = HashKey(key);
   KeyEntry* e = keys_.Find(key, hash);
   if (e == nullptr) {
@@ -306,7 +312,7 @@ void BackgroundFreer::Run() {
 
 Keyspace::Keyspace(int databases) : freer_(std::make_unique<BackgroundFreer>()) {
   dbs_.reserve(databases);
-  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_));
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_));
 }
 
 void Keyspace::FlushAll(BackgroundFreer* freer) {

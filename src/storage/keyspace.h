@@ -39,9 +39,15 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Called when a list, sorted set or stream value is stored under a key (a
+// new key, or one replaced by RENAME / MOVE / COPY ...): clients blocked on
+// that key may now be served (Redis's signalKeyAsReady from dbAdd).
+using KeyReadyHook = std::function<void(int db, std::string_view key)>;
+
 class Database {
  public:
-  Database(int index, KeyspaceStats* stats) : index_(index), stats_(stats) {}
+  Database(int index, KeyspaceStats* stats, const KeyReadyHook* key_ready = nullptr)
+      : index_(index), stats_(stats), key_ready_(key_ready) {}
 
   int index() const { return index_; }
 
@@ -125,6 +131,7 @@ class Database {
  private:
   int index_;
   KeyspaceStats* stats_;
+  const KeyReadyHook* key_ready_;
   int64_t avg_ttl_ = 0;
   using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
   using ExpireTable = HashTable<ExpireEntry, ExpireEntryTraits>;
@@ -191,6 +198,8 @@ class Keyspace {
   // SWAPDB.
   void Swap(int a, int b);
   BackgroundFreer& freer() { return *freer_; }
+  // The server's blocking-commands bookkeeping (see KeyReadyHook).
+  void set_key_ready_hook(KeyReadyHook hook) { key_ready_ = std::move(hook); }
 
   // Changes since the last save (Redis's server.dirty): writes add to it.
   uint64_t dirty() const { return dirty_; }
@@ -200,6 +209,7 @@ class Keyspace {
   KeyspaceStats stats_;
   std::vector<std::unique_ptr<Database>> dbs_;
   std::unique_ptr<BackgroundFreer> freer_;
+  KeyReadyHook key_ready_;
   uint64_t dirty_ = 0;
 };
 

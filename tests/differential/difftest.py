@@ -45,6 +45,13 @@ SCAN_MAX_CALLS = 100000
 
 
 # ---------------------------------------------------------------- families
+# Comparison modes and multi-command runners that family modules add:
+# a gen_<family>.py may export COMPARATORS = {mode: fn(ref_reply, test_reply)
+# -> bool} and RUNNERS = {mode: fn(side, argv) -> canonical reply}.
+EXTRA_COMPARATORS = {}
+EXTRA_RUNNERS = {}
+
+
 def discover_families():
     fams = OrderedDict()
     for path in sorted(glob.glob(os.path.join(HERE, "gen_*.py"))):
@@ -53,6 +60,8 @@ def discover_families():
             continue
         mod = importlib.import_module(modname)
         fams[mod.FAMILY] = mod
+        EXTRA_COMPARATORS.update(getattr(mod, "COMPARATORS", {}))
+        EXTRA_RUNNERS.update(getattr(mod, "RUNNERS", {}))
     return fams
 
 
@@ -183,6 +192,8 @@ def compare(mode, a, b):
     if mode == "unordered":
         sa = _sorted_array(a)
         return sa is not None and sa == _sorted_array(b)
+    if mode in EXTRA_COMPARATORS:
+        return EXTRA_COMPARATORS[mode](a, b)
     tol = TOLERANCE.get(mode)
     if tol is None:
         return False
@@ -214,9 +225,10 @@ def _canonical_keys(keys):
     return b"*%d\r\n" % len(uniq) + b"".join(b"$%d\r\n%s\r\n" % (len(k), k) for k in uniq)
 
 
-def scan_iteration(side, argv):
-    """Runs SCAN argv (argv[1] is the first cursor) and the calls that follow
-    until the cursor is back to 0. Returns the canonical set of keys seen
+def scan_iteration(side, argv, cursor_index=1):
+    """Runs SCAN argv (argv[cursor_index] is the first cursor: 1 for SCAN,
+    2 for HSCAN / SSCAN / ZSCAN) and the calls that follow until the cursor
+    is back to 0. Returns the canonical set of keys seen
     (an array of sorted unique keys), or the first reply that is not a
     well-formed SCAN reply (an error is returned as is), or a transport
     failure string."""
@@ -237,7 +249,7 @@ def scan_iteration(side, argv):
         keys.extend(v[1])
         if v[0] == b"0":
             return _canonical_keys(keys)
-        argv[1] = v[0]
+        argv[cursor_index] = v[0]
     return b"<scan did not finish in %d calls>" % SCAN_MAX_CALLS
 
 
@@ -267,6 +279,9 @@ def run_op(ref, test, op):
         return scan_iteration(ref, op.argv), scan_iteration(test, op.argv)
     if op.mode == "randomkey":
         return randomkey_shape(ref, op.argv), randomkey_shape(test, op.argv)
+    if op.mode in EXTRA_RUNNERS:
+        run = EXTRA_RUNNERS[op.mode]
+        return run(ref, op.argv), run(test, op.argv)
     e1 = ref.send(op.argv)
     e2 = test.send(op.argv)
     return e1 or ref.read(), e2 or test.read()

@@ -16,49 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import free_port, start  # noqa: E402
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
-def resp(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
-
-
-def read_replies(sock, count, buf):
-    """Reads `count` single-line replies (+OK / :n); returns leftover bytes."""
-    seen = 0
-    while True:
-        seen_now = buf.count(b"\r\n")
-        if seen + seen_now >= count:
-            # Keep whatever follows the count-th line.
-            idx = -1
-            for _ in range(count - seen):
-                idx = buf.index(b"\r\n", idx + 1)
-            return buf[idx + 2:]
-        chunk = sock.recv(1 << 20)
-        if not chunk:
-            raise RuntimeError("connection closed")
-        if chunk.startswith(b"-") or b"\r\n-" in chunk:
-            raise RuntimeError("server error: %r" % chunk[:200])
-        buf += chunk
-
-
-def command(sock, *args):
-    sock.sendall(resp(*args))
-    data = b""
-    while not data.endswith(b"\r\n"):
-        data += sock.recv(4096)
-    return data
+from benchlib import command, free_port, read_replies, resp, rss_kb, start  # noqa: E402
 
 
 def fill(sock, keys, ttl, batch=10000):

@@ -9,6 +9,7 @@
 // thread does not touch the client, in a later stage).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,19 @@
 namespace spindle::server {
 
 class Server;
+
+// A client blocked by BLPOP, BZPOPMIN ...: the command to run again, the keys
+// it waits on and its deadline. Allocated only while blocked, so idle
+// clients do not pay for it.
+struct BlockedState {
+  std::vector<std::string> args;  // the command, owned (the query buffer moves on)
+  std::vector<std::string> keys;
+  int db = 0;
+  int64_t deadline_ms = 0;  // 0: forever
+  commands::BlockRequest::TimeoutReply timeout_reply =
+      commands::BlockRequest::TimeoutReply::kNullArray;
+  net::TimerId timer = 0;
+};
 
 class Client : public commands::Session, public net::FdHandler {
  public:
@@ -78,6 +92,11 @@ class Client : public commands::Session, public net::FdHandler {
   void MarkCloseAfterReply() { close_after_reply_ = true; }
   void MarkCloseAsap() { close_asap_ = true; }
 
+  // Blocking commands (managed by the Server, see blocking.cc).
+  bool blocked() const { return blocked_ != nullptr; }
+  BlockedState* blocked_state() { return blocked_.get(); }
+  void set_blocked(std::unique_ptr<BlockedState> state) { blocked_ = std::move(state); }
+
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
@@ -101,6 +120,7 @@ class Client : public commands::Session, public net::FdHandler {
   int64_t last_interaction_ms_;
   std::string last_command_ = "NULL";
   bool authenticated_ = true;
+  std::unique_ptr<BlockedState> blocked_;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
 };

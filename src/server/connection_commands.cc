@@ -395,6 +395,33 @@ void ClientKill(CommandContext& ctx) {
   if (close_self) self->MarkCloseAfterReply();
 }
 
+void ClientUnblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    ctx.reply->Error(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    return;
+  }
+  int64_t id;
+  if (!StringToInt64(ctx.args[2], &id)) {
+    ctx.reply->Error(protocol::kErrNotInteger);
+    return;
+  }
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "timeout")) {
+      with_error = false;
+    } else if (EqualsIgnoreCase(ctx.args[3], "error")) {
+      with_error = true;
+    } else {
+      ctx.reply->Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  Server* server = ClientOf(ctx)->server();
+  Client* target = server->FindClient(static_cast<uint64_t>(id));
+  ctx.reply->Integer(target != nullptr && server->UnblockByRequest(target, with_error) ? 1 : 0);
+}
+
 CommandSpec Sub(const char* name, int arity, uint32_t flags, uint64_t acl, commands::Handler h,
                 const char* summary, const char* since, const char* complexity) {
   return commands::MakeCommand(name, arity, flags, acl, {}, h, summary, since, "connection",
@@ -404,7 +431,8 @@ CommandSpec Sub(const char* name, int arity, uint32_t flags, uint64_t acl, comma
 }  // namespace
 
 std::string ClientInfoLine(const Client& c, int64_t now_ms) {
-  std::string flags = c.peer().unix_socket ? "U" : "";
+  std::string flags = c.blocked() ? "b" : "";
+  if (c.peer().unix_socket) flags += 'U';
   if (c.close_after_reply()) flags += 'c';
   if (c.close_asap()) flags += 'A';
   if (flags.empty()) flags = "N";
@@ -492,6 +520,9 @@ void RegisterConnectionCommands(commands::CommandTable* table) {
   client.subcommands.push_back(cmd("client|list", -2, kAdminFlags, kAclConnection, ClientList,
                                    "Get the list of client connections", "2.4.0",
                                    "O(N) where N is the number of client connections"));
+  client.subcommands.push_back(cmd("client|unblock", -3, kAdminFlags, kAclConnection,
+                                   ClientUnblock, "Unblock a client blocked in a blocking command",
+                                   "5.0.0", "O(log N) where N is the number of client connections"));
   client.subcommands.push_back(cmd("client|kill", -3, kAdminFlags, kAclConnection, ClientKill,
                                    "Kill the connection of a client", "2.4.0",
                                    "O(N) where N is the number of client connections"));

@@ -112,6 +112,8 @@ Status Server::Start() {
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
   RegisterCommands();
   RefreshSettings();
+  keyspace_->set_key_ready_hook(
+      [this](int db, std::string_view key) { OnKeyReady(db, key); });
 
   Status st = Listen();
   if (!st.ok()) return st;
@@ -328,7 +330,7 @@ void Server::HandleReadable(Client* c) {
 
 void Server::ProcessInput(Client* c) {
   net::Buffer& q = c->query();
-  while (!c->closing() && !q.empty()) {
+  while (!c->closing() && !c->blocked() && !q.empty()) {
     size_t consumed = 0;
     auto status = c->parser().Parse(q.data(), q.size(), &consumed, &argv_);
     if (status == protocol::RespParser::Status::kNeedMore) break;
@@ -347,15 +349,27 @@ void Server::ProcessInput(Client* c) {
     q.Consume(consumed);
   }
   if (q.empty() && q.capacity() > kQueryBufferKeep) q.Release();
-  if (!c->output().empty() || c->close_after_reply()) {
-    if (!c->in_pending_writes && !c->write_interest) {
-      c->in_pending_writes = true;
-      pending_writes_.push_back(c);
-    }
+  if (!c->output().empty() || c->close_after_reply()) QueueWrite(c);
+}
+
+void Server::QueueWrite(Client* c) {
+  if (!c->in_pending_writes && !c->write_interest) {
+    c->in_pending_writes = true;
+    pending_writes_.push_back(c);
   }
 }
 
 void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
+  commands::BlockRequest block;
+  RunCommand(c, args, &block);
+  if (block.requested) BlockClient(c, args, block);
+  // Writes may have made keys ready for blocked clients: serve them now, in
+  // the order the keys became ready, before the next command runs.
+  if (!ready_keys_.empty()) ServeReadyKeys();
+}
+
+void Server::RunCommand(Client* c, std::span<const std::string_view> args,
+                        commands::BlockRequest* block) {
   protocol::ReplyBuilder& reply = c->reply();
   uint64_t errors_before = reply.errors_written();
   const commands::CommandSpec* cmd = commands_.Find(args[0]);
@@ -398,12 +412,14 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
       ctx.lazy_user_del = settings_.lazy_user_del;
       ctx.lazy_user_flush = settings_.lazy_user_flush;
       ctx.limits = &settings_.limits;
+      ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
       c->set_last_command(cmd->name);  // CLIENT LIST shows the running command
       uint64_t errors_in = reply.errors_written();
       int64_t started = MonotonicUs();
       cmd->handler(ctx);
       cmd->stats.usec += MonotonicUs() - started;
-      ++cmd->stats.calls;
+      // A command that blocked is counted when it is served (its re-run).
+      if (ctx.block == nullptr || !ctx.block->requested) ++cmd->stats.calls;
       if (reply.errors_written() != errors_in) ++cmd->stats.failed_calls;
       ++stats_.total_commands_processed;
     }
@@ -506,6 +522,16 @@ bool Server::WriteToClient(Client* c, bool from_write_event) {
 }
 
 void Server::BeforeSleep() {
+  // Clients unblocked since the last iteration go on with the commands they
+  // pipelined while blocked.
+  while (!unblocked_.empty()) {
+    std::vector<uint64_t> ids;
+    ids.swap(unblocked_);
+    for (uint64_t id : ids) {
+      Client* c = FindClient(id);
+      if (c != nullptr && !c->closing() && !c->blocked()) ProcessInput(c);
+    }
+  }
   // Replies are written here, right before the loop sleeps, so most of them
   // go out with one writev and no write-readiness round trip (Redis's
   // handleClientsWithPendingWrites).
@@ -530,6 +556,7 @@ void Server::FreeClosedClients() {
 }
 
 void Server::FreeClient(Client* c) {
+  if (c->blocked()) UnblockClient(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket
@@ -583,7 +610,7 @@ void Server::ClientsCron(int64_t now_ms) {
     ++it;
     if (c->close_asap()) continue;
     int64_t idle = now_ms - c->last_interaction_ms();
-    if (max_idle_ms > 0 && idle > max_idle_ms) {
+    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked()) {
       LOG_VERBOSE("Closing idle client id=%llu", static_cast<unsigned long long>(c->id()));
       CloseClientAsync(c);
       continue;

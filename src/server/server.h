@@ -12,6 +12,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <deque>
 #include <vector>
 
 #include "commands/command_table.h"
@@ -117,6 +120,12 @@ class Server {
 
   // Recomputes c's protocol limits (proto-max-bulk-len, authentication).
   void UpdateParserLimits(Client* c);
+  // Blocking commands (blocking.cc).
+  size_t blocked_clients() const { return blocked_count_; }
+  // CLIENT UNBLOCK: ends c's wait with the timeout reply or an UNBLOCKED
+  // error. Returns false when c is not blocked.
+  bool UnblockByRequest(Client* c, bool with_error);
+
   // Applies a config directive changed at run time (CONFIG SET).
   Status ApplyConfigChange(std::string_view name);
 
@@ -134,6 +143,20 @@ class Server {
   int64_t Cron();
   void ClientsCron(int64_t now_ms);
   void CountErrors(Client* c, uint64_t errors_before);
+  // Queues c for the write before the loop sleeps.
+  void QueueWrite(Client* c);
+  // Runs one parsed command for c: lookup, checks, handler. block may be
+  // null (the command must not block).
+  void RunCommand(Client* c, std::span<const std::string_view> args,
+                  commands::BlockRequest* block);
+  // blocking.cc
+  void BlockClient(Client* c, std::span<const std::string_view> args,
+                   const commands::BlockRequest& request);
+  void UnblockClient(Client* c);
+  void OnKeyReady(int db, std::string_view key);
+  void ServeReadyKeys();
+  void OnBlockTimeout(uint64_t client_id);
+  static std::string WaitKey(int db, std::string_view key);
   void RefreshSettings();
   void DatabasesCron();
   // Whether a protected command (DEBUG) may run for c (enable-debug-command).
@@ -163,6 +186,14 @@ class Server {
   RuntimeSettings settings_;
   ActiveExpirer expirer_;
   int rehash_db_cursor_ = 0;
+  // Blocked clients by "<db>\0<key>", FIFO; ids, so a freed client is
+  // simply skipped.
+  std::unordered_map<std::string, std::deque<uint64_t>> waiters_;
+  std::vector<std::string> ready_keys_;
+  std::unordered_set<std::string> ready_set_;
+  size_t blocked_count_ = 0;
+  bool serving_ready_keys_ = false;
+  std::vector<uint64_t> unblocked_;  // ids: resume parsing their buffered input
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   RateMeter ops_meter_, input_meter_, output_meter_;
   int64_t start_time_ms_ = 0;

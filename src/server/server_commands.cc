@@ -136,7 +136,7 @@ void InfoClients(Server& s, InfoWriter& w) {
   w.Field("maxclients", s.cfg().maxclients);
   w.Field("client_recent_max_input_buffer", static_cast<uint64_t>(max_in));
   w.Field("client_recent_max_output_buffer", static_cast<uint64_t>(max_out));
-  w.Field("blocked_clients", 0);
+  w.Field("blocked_clients", static_cast<uint64_t>(s.blocked_clients()));
   w.Field("tracking_clients", 0);
   w.Field("clients_in_timeout_table", 0);
 }

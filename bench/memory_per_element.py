@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Bytes per collection element: spindle-server against redis-server.
+
+For each server and each type a fresh process is started on a free loopback
+port without persistence; 1,000 keys of 1,000 elements each are written with
+pipelined raw RESP (RPUSH / HSET / SADD / ZADD, 100 elements per command,
+16-byte elements, 16-byte hash values), and (VmRSS after - VmRSS before) /
+elements is reported beside the encoding OBJECT ENCODING names.
+
+  bench/memory_per_element.py [spindle-server path] [--keys 1000]
+      [--elements 1000] [--types list,hash,set,zset] [--redis /usr/bin/redis-server]
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import command, free_port, read_replies, resp, rss_kb, start  # noqa: E402
+
+PER_COMMAND = 100
+
+
+def fill(sock, kind, keys, elements):
+    pending = b""
+    for k in range(keys):
+        key = b"%s:%06d" % (kind.encode(), k)
+        batch = []
+        for first in range(0, elements, PER_COMMAND):
+            items = []
+            for e in range(first, min(elements, first + PER_COMMAND)):
+                member = b"member:%09d" % e  # 16 bytes
+                if kind == "list":
+                    items.append(member)
+                elif kind == "hash":
+                    items += [member, b"value:%010d" % e]
+                elif kind == "set":
+                    items.append(member)
+                else:
+                    items += [b"%d" % e, member]
+            verb = {"list": b"RPUSH", "hash": b"HSET", "set": b"SADD", "zset": b"ZADD"}[kind]
+            batch.append(resp(verb, key, *items))
+        sock.sendall(b"".join(batch))
+        pending = read_replies(sock, len(batch), pending)
+
+
+def measure(binary, kind, keys, elements, extra):
+    port = free_port()
+    proc, sock = start([binary, "--port", str(port), "--bind", "127.0.0.1"] + extra, port)
+    try:
+        time.sleep(0.2)
+        before = rss_kb(proc.pid)
+        fill(sock, kind, keys, elements)
+        time.sleep(0.2)
+        after = rss_kb(proc.pid)
+        encoding = command(sock, b"OBJECT", b"ENCODING", b"%s:%06d" % (kind.encode(), 0))
+        return (after - before) * 1024 / (keys * elements), encoding.split(b"\r\n")[1].decode()
+    finally:
+        sock.close()
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("spindle", nargs="?", default="build/spindle-server")
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap.add_argument("--keys", type=int, default=1000)
+    ap.add_argument("--elements", type=int, default=1000)
+    ap.add_argument("--types", default="list,hash,set,zset")
+    args = ap.parse_args()
+    print("| type | redis B/element | spindle B/element | spindle/redis | encodings (redis / spindle) |")
+    print("| --- | --- | --- | --- | --- |")
+    for kind in args.types.split(","):
+        r, r_enc = measure(args.redis, kind, args.keys, args.elements,
+                           ["--save", "", "--appendonly", "no"])
+        s, s_enc = measure(args.spindle, kind, args.keys, args.elements, [])
+        print("| %s | %.1f | %.1f | %.2f | %s / %s |" % (kind, r, s, s / r, r_enc, s_enc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -211,5 +211,9 @@ class CommandTable {
 void RegisterStringCommands(CommandTable* table);
 void RegisterKeyCommands(CommandTable* table);
 void RegisterKeyspaceCommands(CommandTable* table);
+void RegisterListCommands(CommandTable* table);
+void RegisterHashCommands(CommandTable* table);
+void RegisterSetCommands(CommandTable* table);
+void RegisterSortedSetCommands(CommandTable* table);
 
 }  // namespace spindle::commands

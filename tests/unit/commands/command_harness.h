@@ -41,6 +41,8 @@ class CommandHarness {
       ctx.db = &keyspace_.db(db_index_);
       ctx.now_ms = now_ms_;
       ctx.limits = &limits_;
+      last_block_ = BlockRequest();
+      ctx.block = allow_block_ ? &last_block_ : nullptr;
       spec->handler(ctx);
     }
     return out_.ToString();
@@ -54,6 +56,12 @@ class CommandHarness {
   storage::Keyspace& keyspace() { return keyspace_; }
   storage::Database& db() { return keyspace_.db(db_index_); }
   const CommandTable& table() const { return table_; }
+  // Adds a command family (RegisterListCommands ...) to the table.
+  void Register(void (*family)(CommandTable*)) { family(&table_); }
+  // Blocking commands: when allowed, a handler may fill the block request
+  // instead of replying (see BlockRequest); the test inspects it.
+  void set_allow_block(bool allow) { allow_block_ = allow; }
+  const BlockRequest& last_block() const { return last_block_; }
 
  private:
   CommandTable table_;
@@ -62,6 +70,8 @@ class CommandHarness {
   protocol::ReplyBuilder reply_;
   int64_t now_ms_ = 1'700'000'000'000;  // a fixed "now" in unix ms
   int db_index_ = 0;
+  bool allow_block_ = false;
+  BlockRequest last_block_;
 
  public:
   // Encoding thresholds handlers see; tests may lower them.

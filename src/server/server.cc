@@ -95,6 +95,7 @@ void Server::RegisterCommands() {
   commands::RegisterStringCommands(&commands_);
   commands::RegisterKeyCommands(&commands_);
   commands::RegisterKeyspaceCommands(&commands_);
+  commands::RegisterListCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
 }

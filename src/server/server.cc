@@ -96,6 +96,7 @@ void Server::RegisterCommands() {
   commands::RegisterKeyCommands(&commands_);
   commands::RegisterKeyspaceCommands(&commands_);
   commands::RegisterListCommands(&commands_);
+  commands::RegisterSetCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
 }

@@ -72,6 +72,32 @@ std::vector<int> CommandSpec::KeyPositions(size_t argc) const {
   return keys;
 }
 
+bool CommandSpec::Keys(std::span<const std::string_view> args, std::vector<int>* out) const {
+  out->clear();
+  if (numkeys.count_index > 0) {
+    const NumKeysSpec& nk = numkeys;
+    if (nk.count_index >= static_cast<int>(args.size())) return false;
+    // Redis reads the count with atoi: leading digits, "1a" is 1, "x" is 0.
+    std::string_view c = args[nk.count_index];
+    size_t i = 0;
+    while (i < c.size() && (c[i] == ' ' || (c[i] >= '\t' && c[i] <= '\r'))) ++i;
+    bool neg = i < c.size() && c[i] == '-';
+    if (i < c.size() && (c[i] == '-' || c[i] == '+')) ++i;
+    int64_t num = 0;
+    while (i < c.size() && c[i] >= '0' && c[i] <= '9' && num < (1LL << 40)) {
+      num = num * 10 + (c[i++] - '0');
+    }
+    if (neg) num = -num;
+    int64_t room = (static_cast<int64_t>(args.size()) - nk.first_key) / nk.step;
+    if (num < 1 || num > room) return false;
+    if (nk.store_key > 0) out->push_back(nk.store_key);
+    for (int64_t k = 0; k < num; ++k) out->push_back(nk.first_key + static_cast<int>(k) * nk.step);
+    return true;
+  }
+  *out = KeyPositions(args.size());
+  return !out->empty();
+}
+
 void CommandTable::Add(CommandSpec spec) {
   spec.name = Lower(spec.name);
   ApplyImplicitCategories(&spec);

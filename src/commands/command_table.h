@@ -142,6 +142,16 @@ struct CommandStats {
   uint64_t failed_calls = 0;    // ran and answered an error
 };
 
+// Keys that follow a key count (LMPOP, SINTERCARD, ZUNIONSTORE ...), as
+// Redis's genericGetKeys: an optional destination key, the count's position,
+// the first key's position and the step. count_index 0: not such a command.
+struct NumKeysSpec {
+  int store_key = 0;
+  int count_index = 0;
+  int first_key = 0;
+  int step = 1;
+};
+
 struct CommandSpec {
   std::string name;  // lower case; a subcommand is "container|sub"
   int arity = 0;
@@ -158,14 +168,21 @@ struct CommandSpec {
   std::string complexity;
   std::vector<CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG ...)
   mutable CommandStats stats;            // the table is const; its counters are not
+  NumKeysSpec numkeys;                   // movable keys (COMMAND GETKEYS)
 
   bool is_container() const { return !subcommands.empty(); }
   bool ArityOk(size_t argc) const {
     return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
   }
-  // The argument positions of the keys of this invocation (COMMAND GETKEYS,
-  // cluster-aware clients). Empty when the command has no keys.
+  // The argument positions of the keys of this invocation from the fixed
+  // first/last/step range. Empty when the command has no such keys.
   std::vector<int> KeyPositions(size_t argc) const;
+  // Whether the command names keys at all (a range or a key count).
+  bool HasKeys() const { return first_key > 0 || numkeys.count_index > 0; }
+  // The key positions of this invocation, movable keys included (COMMAND
+  // GETKEYS). False when the arguments do not name valid keys (a bad key
+  // count), as Redis's getKeysFromCommand failing.
+  bool Keys(std::span<const std::string_view> args, std::vector<int>* out) const;
 };
 
 // Key positions of a spec: first, last (negative counts from the end), step.

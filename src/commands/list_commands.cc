@@ -690,9 +690,11 @@ void RegisterListCommands(CommandTable* table) {
                       "Pop an element from a list, push it to another list and return it; or "
                       "block until one is available",
                       "6.2.0", "O(1)"));
-  table->Add(ListSpec("blmpop", -5, kW | kBlock | kMovable, none, BLMPopCommand,
+  CommandSpec blmpop = ListSpec("blmpop", -5, kW | kBlock | kMovable, none, BLMPopCommand,
                       "Pop elements from a list, or block until one is available", "7.0.0",
-                      kMPopComplexity));
+                      kMPopComplexity);
+  blmpop.numkeys = {0, 2, 3, 1};
+  table->Add(std::move(blmpop));
   table->Add(ListSpec("blpop", -3, kW | kNoScript | kBlock, {1, -2, 1}, BLPopCommand,
                       "Remove and get the first element in a list, or block until one is available",
                       "2.0.0", "O(N) where N is the number of provided keys."));
@@ -719,8 +721,10 @@ void RegisterListCommands(CommandTable* table) {
   table->Add(ListSpec("lmove", 5, kW | kOom, two, LMoveCommand,
                       "Pop an element from a list, push it to another list and return it", "6.2.0",
                       "O(1)"));
-  table->Add(ListSpec("lmpop", -4, kW | kMovable, none, LMPopCommand, "Pop elements from a list",
-                      "7.0.0", kMPopComplexity));
+  CommandSpec lmpop = ListSpec("lmpop", -4, kW | kMovable, none, LMPopCommand, "Pop elements from a list",
+                      "7.0.0", kMPopComplexity);
+  lmpop.numkeys = {0, 1, 2, 1};
+  table->Add(std::move(lmpop));
   table->Add(ListSpec("lpop", -2, kW | kFast, one, LPopCommand,
                       "Remove and get the first elements in a list", "1.0.0",
                       "O(N) where N is the number of elements returned"));

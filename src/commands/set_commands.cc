@@ -672,9 +672,11 @@ void RegisterSetCommands(CommandTable* table) {
                   "Move a member from one set to another", "1.0.0", "O(1)"));
   table->Add(Spec("sinter", -2, kR, kAllKeys, SinterCommand, "Intersect multiple sets", "1.0.0",
                   kInterCost));
-  table->Add(Spec("sintercard", -3, kR | kCmdMovableKeys, kNoKeys, SintercardCommand,
+  CommandSpec sintercard = Spec("sintercard", -3, kR | kCmdMovableKeys, kNoKeys, SintercardCommand,
                   "Intersect multiple sets and return the cardinality of the result", "7.0.0",
-                  kInterCost));
+                  kInterCost);
+  sintercard.numkeys = {0, 1, 2, 1};
+  table->Add(std::move(sintercard));
   table->Add(Spec("sinterstore", -3, kW | kOom, kAllKeys, SinterstoreCommand,
                   "Intersect multiple sets and store the resulting set in a key", "1.0.0",
                   kInterCost));

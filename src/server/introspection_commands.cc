@@ -174,18 +174,26 @@ bool ResolveKeysOrReply(CommandContext& ctx, const CommandSpec** out, std::vecto
   if (cmd && cmd->is_container() && cmd_args.size() >= 2) {
     cmd = CommandTable::FindSubcommand(*cmd, cmd_args[1]);
   }
+  // Redis's order: unknown, no keys at all, arity, then the keys themselves.
   if (!cmd) {
     ctx.reply->Error("ERR Invalid command specified");
+    return false;
+  }
+  if (!cmd->HasKeys()) {
+    ctx.reply->Error("ERR The command has no key arguments");
     return false;
   }
   if (!cmd->ArityOk(cmd_args.size())) {
     ctx.reply->Error("ERR Invalid number of arguments specified for command");
     return false;
   }
-  *keys = cmd->KeyPositions(cmd_args.size());
-  if (keys->empty()) {
-    ctx.reply->Error("ERR The command has no key arguments");
-    return false;
+  if (!cmd->Keys(cmd_args, keys)) {
+    if (cmd->flags & commands::kCmdNoMandatoryKeys) {
+      keys->clear();
+    } else {
+      ctx.reply->Error("ERR Invalid arguments specified for command");
+      return false;
+    }
   }
   *out = cmd;
   return true;

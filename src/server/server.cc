@@ -97,6 +97,7 @@ void Server::RegisterCommands() {
   commands::RegisterKeyspaceCommands(&commands_);
   commands::RegisterListCommands(&commands_);
   commands::RegisterSetCommands(&commands_);
+  commands::RegisterHashCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
 }

@@ -93,3 +93,41 @@ TEST(CommandTableTest, ReRegistrationReplaces) {
 
 }  // namespace
 }  // namespace spindle::commands
+
+namespace spindle::commands {
+namespace {
+
+// Keys after a key count, as Redis's genericGetKeys (atoi, bounds); the
+// expectations are redis-server 7.0.15's COMMAND GETKEYS answers.
+TEST(CommandTableTest, NumKeysAsRedisGenericGetKeys) {
+  CommandSpec lmpop;
+  lmpop.name = "lmpop";
+  lmpop.numkeys = {0, 1, 2, 1};
+  std::vector<int> keys;
+  auto run = [&](std::vector<std::string_view> args) { return lmpop.Keys(args, &keys); };
+  EXPECT_TRUE(lmpop.HasKeys());
+  ASSERT_TRUE(run({"lmpop", "2", "a", "b", "left"}));
+  EXPECT_EQ(keys, (std::vector<int>{2, 3}));
+  ASSERT_TRUE(run({"lmpop", "3", "a", "b", "left"}));  // the count may reach the last argument
+  EXPECT_EQ(keys, (std::vector<int>{2, 3, 4}));
+  ASSERT_TRUE(run({"lmpop", "1a", "a", "left"}));  // atoi: leading digits
+  EXPECT_EQ(keys, (std::vector<int>{2}));
+  EXPECT_FALSE(run({"lmpop", "0", "a", "left"}));
+  EXPECT_FALSE(run({"lmpop", "x", "a", "left"}));
+  EXPECT_FALSE(run({"lmpop", "-1", "a", "left"}));
+  EXPECT_FALSE(run({"lmpop", "4", "a", "b", "left"}));
+
+  CommandSpec store;  // ZUNIONSTORE: destination, then a key count
+  store.numkeys = {1, 2, 3, 1};
+  std::vector<std::string_view> args = {"zunionstore", "d", "2", "a", "b"};
+  ASSERT_TRUE(store.Keys(args, &keys));
+  EXPECT_EQ(keys, (std::vector<int>{1, 3, 4}));
+  args = {"zunionstore", "d", "3", "a", "b"};
+  EXPECT_FALSE(store.Keys(args, &keys));
+
+  CommandSpec ping;
+  EXPECT_FALSE(ping.HasKeys());
+}
+
+}  // namespace
+}  // namespace spindle::commands

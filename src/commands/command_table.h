@@ -36,13 +36,13 @@ class Session {
 // the keys, FIFO per key, and runs the same command again when one of the
 // keys is stored anew (storage's KeyReadyHook); if the command still finds
 // nothing it blocks again with the same deadline. At the deadline the server
-// writes the timeout reply. When ctx.block is null (inside MULTI, or a
-// context that cannot block) the handler replies as on timeout at once.
+// answers a null array, as Redis 7.0 does for every list and sorted-set wait.
+// When ctx.block is null (inside MULTI, or a context that cannot block) the
+// handler answers at once as the command's non-blocking form would.
 struct BlockRequest {
   bool requested = false;
   std::vector<std::string> keys;
   int64_t deadline_ms = 0;  // unix ms; 0 waits forever
-  enum class TimeoutReply { kNullArray, kNull } timeout_reply = TimeoutReply::kNullArray;
 };
 
 struct CommandContext {

@@ -134,18 +134,19 @@ bool ParseTimeoutOrReply(CommandContext& ctx, std::string_view s, int64_t* deadl
   return true;
 }
 
-// Nothing to serve: ask the server to park the client, or (inside MULTI)
-// answer as on timeout at once.
+// Nothing to serve: ask the server to park the client (its timeout answers a
+// null array), or, where the command cannot block (inside MULTI), answer as
+// the non-blocking form would: a null bulk for BLMOVE / BRPOPLPUSH.
+enum class ImmediateReply { kNullArray, kNull };
 void BlockOrTimeout(CommandContext& ctx, std::vector<std::string> keys, int64_t deadline_ms,
-                    BlockRequest::TimeoutReply timeout_reply) {
+                    ImmediateReply immediate) {
   if (ctx.block != nullptr) {
     ctx.block->requested = true;
     ctx.block->keys = std::move(keys);
     ctx.block->deadline_ms = deadline_ms;
-    ctx.block->timeout_reply = timeout_reply;
     return;
   }
-  if (timeout_reply == BlockRequest::TimeoutReply::kNull) {
+  if (immediate == ImmediateReply::kNull) {
     ctx.reply->Null();
   } else {
     ctx.reply->NullArray();
@@ -531,7 +532,7 @@ void BlockingMove(CommandContext& ctx, End from, End to, std::string_view timeou
     MoveFromList(ctx, src_key, src, from, to);
     return;
   }
-  BlockOrTimeout(ctx, {std::string(src_key)}, deadline, BlockRequest::TimeoutReply::kNull);
+  BlockOrTimeout(ctx, {std::string(src_key)}, deadline, ImmediateReply::kNull);
 }
 
 void BLMoveCommand(CommandContext& ctx) {
@@ -565,7 +566,7 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
     return;
   }
   std::vector<std::string> keys(ctx.args.begin() + 1, ctx.args.end() - 1);
-  BlockOrTimeout(ctx, std::move(keys), deadline, BlockRequest::TimeoutReply::kNullArray);
+  BlockOrTimeout(ctx, std::move(keys), deadline, ImmediateReply::kNullArray);
 }
 
 void BLPopCommand(CommandContext& ctx) { BlockingPopGeneric(ctx, End::kHead); }
@@ -654,7 +655,7 @@ void BLMPopCommand(CommandContext& ctx) {
   std::vector<std::string> keys(
       ctx.args.begin() + static_cast<std::ptrdiff_t>(a.first_key),
       ctx.args.begin() + static_cast<std::ptrdiff_t>(a.first_key + a.num_keys));
-  BlockOrTimeout(ctx, std::move(keys), deadline, BlockRequest::TimeoutReply::kNullArray);
+  BlockOrTimeout(ctx, std::move(keys), deadline, ImmediateReply::kNullArray);
 }
 
 // ---------------------------------------------------------------------------

@@ -32,7 +32,6 @@ void Server::BlockClient(Client* c, std::span<const std::string_view> args,
   }
   state->db = c->db_index();
   state->deadline_ms = request.deadline_ms;
-  state->timeout_reply = request.timeout_reply;
   for (const std::string& k : state->keys) waiters_[WaitKey(state->db, k)].push_back(c->id());
   if (state->deadline_ms > 0) {
     int64_t delay = std::max<int64_t>(0, state->deadline_ms - Clock::NowMs());

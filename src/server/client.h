@@ -34,8 +34,6 @@ struct BlockedState {
   std::vector<std::string> keys;
   int db = 0;
   int64_t deadline_ms = 0;  // 0: forever
-  commands::BlockRequest::TimeoutReply timeout_reply =
-      commands::BlockRequest::TimeoutReply::kNullArray;
   net::TimerId timer = 0;
 };
 

@@ -98,6 +98,7 @@ void Server::RegisterCommands() {
   commands::RegisterListCommands(&commands_);
   commands::RegisterSetCommands(&commands_);
   commands::RegisterHashCommands(&commands_);
+  commands::RegisterSortedSetCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
 }

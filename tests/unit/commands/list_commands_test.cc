@@ -370,7 +370,6 @@ TEST_F(ListCommandsTest, BlockingRequestsBlock) {
   EXPECT_TRUE(b.requested);
   EXPECT_EQ(b.keys, (std::vector<std::string>{"m1", "m2"}));
   EXPECT_EQ(b.deadline_ms, 0);
-  EXPECT_EQ(b.timeout_reply, BlockRequest::TimeoutReply::kNullArray);
 
   EXPECT_EQ(h.Run({"brpop", "m1", "2.5"}), "");
   EXPECT_EQ(h.last_block().deadline_ms, h.now_ms() + 2500);
@@ -385,16 +384,13 @@ TEST_F(ListCommandsTest, BlockingRequestsBlock) {
   EXPECT_TRUE(b.requested);
   EXPECT_EQ(b.keys, (std::vector<std::string>{"m1"}));
   EXPECT_EQ(b.deadline_ms, h.now_ms() + 1000);
-  EXPECT_EQ(b.timeout_reply, BlockRequest::TimeoutReply::kNull);
   // An absent source never checks the destination's type.
   EXPECT_EQ(h.Run({"brpoplpush", "m1", "s", "0"}), "");
-  EXPECT_EQ(h.last_block().timeout_reply, BlockRequest::TimeoutReply::kNull);
 
   EXPECT_EQ(h.Run({"blmpop", "0.01", "2", "m1", "m2", "left", "count", "3"}), "");
   b = h.last_block();
   EXPECT_EQ(b.keys, (std::vector<std::string>{"m1", "m2"}));
   EXPECT_EQ(b.deadline_ms, h.now_ms() + 10);
-  EXPECT_EQ(b.timeout_reply, BlockRequest::TimeoutReply::kNullArray);
 
   // The server re-runs the command once a key is pushed to.
   EXPECT_EQ(h.Run({"rpush", "m2", "v"}), Int(1));

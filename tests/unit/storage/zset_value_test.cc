@@ -1,0 +1,234 @@
+// ZSetValue: both encodings, conversion at both thresholds, ranks, score and
+// lex ranges with exclusive bounds, Clone. Larger sets are checked against a
+// sorted reference vector.
+
+#include "storage/zset_value.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spindle::storage {
+namespace {
+
+using Element = ZSetValue::Element;
+
+std::vector<std::pair<std::string, double>> All(const ZSetValue& z) {
+  std::vector<std::pair<std::string, double>> out;
+  z.Visit(0, z.size(), false, [&](std::string_view m, double s) {
+    out.emplace_back(std::string(m), s);
+    return true;
+  });
+  return out;
+}
+
+EncodingLimits Limits(int64_t entries, int64_t value) {
+  EncodingLimits l;
+  l.zset_max_listpack_entries = entries;
+  l.zset_max_listpack_value = value;
+  return l;
+}
+
+TEST(ZSetValueTest, CreateForFirstPicksEncoding) {
+  EXPECT_TRUE(ZSetValue::CreateForFirst(Limits(128, 64), 64)->is_listpack());
+  EXPECT_FALSE(ZSetValue::CreateForFirst(Limits(128, 64), 65)->is_listpack());
+  EXPECT_FALSE(ZSetValue::CreateForFirst(Limits(0, 64), 1)->is_listpack());
+  EXPECT_EQ(ZSetValue::CreateForFirst(Limits(128, 64), 1)->encoding(), Encoding::kListpack);
+  EXPECT_EQ(ZSetValue::CreateForFirst(Limits(0, 64), 1)->encoding(), Encoding::kSkiplist);
+}
+
+TEST(ZSetValueTest, ConvertsAtEntriesThreshold) {
+  EncodingLimits l = Limits(3, 64);
+  auto z = ZSetValue::CreateForFirst(l, 1);
+  z->Insert("a", 1, l);
+  z->Insert("b", 2, l);
+  z->Insert("c", 3, l);
+  EXPECT_TRUE(z->is_listpack());
+  z->Insert("d", 0, l);
+  EXPECT_FALSE(z->is_listpack());
+  EXPECT_EQ(All(*z),
+            (std::vector<std::pair<std::string, double>>{{"d", 0}, {"a", 1}, {"b", 2}, {"c", 3}}));
+  // One-way: removing never converts back.
+  z->Remove("a");
+  z->Remove("b");
+  EXPECT_FALSE(z->is_listpack());
+}
+
+TEST(ZSetValueTest, ConvertsAtValueThreshold) {
+  EncodingLimits l = Limits(128, 4);
+  auto z = ZSetValue::CreateForFirst(l, 4);
+  z->Insert("abcd", 1, l);
+  EXPECT_TRUE(z->is_listpack());
+  z->Insert("abcde", 2, l);
+  EXPECT_FALSE(z->is_listpack());
+  double s;
+  ASSERT_TRUE(z->Score("abcd", &s));
+  EXPECT_EQ(s, 1);
+}
+
+TEST(ZSetValueTest, CreateFromPicksBySize) {
+  EncodingLimits l = Limits(2, 3);
+  EXPECT_TRUE(ZSetValue::CreateFrom(l, {{"b", 2}, {"a", 1}})->is_listpack());
+  EXPECT_FALSE(ZSetValue::CreateFrom(l, {{"b", 2}, {"a", 1}, {"c", 0}})->is_listpack());
+  EXPECT_FALSE(ZSetValue::CreateFrom(l, {{"long", 2}})->is_listpack());
+  auto z = ZSetValue::CreateFrom(l, {{"b", 2}, {"a", 2}});
+  EXPECT_EQ(All(*z), (std::vector<std::pair<std::string, double>>{{"a", 2}, {"b", 2}}));
+}
+
+TEST(ZSetValueTest, ListpackNormalisesNegativeZero) {
+  EncodingLimits l = Limits(128, 64);
+  auto lp = ZSetValue::CreateForFirst(l, 1);
+  lp->Insert("a", -0.0, l);
+  double s;
+  ASSERT_TRUE(lp->Score("a", &s));
+  EXPECT_FALSE(std::signbit(s));
+  auto sl = ZSetValue::CreateForFirst(Limits(0, 64), 1);
+  sl->Insert("a", -0.0, l);
+  ASSERT_TRUE(sl->Score("a", &s));
+  EXPECT_TRUE(std::signbit(s));
+}
+
+// Runs the same operations on both encodings and on a reference.
+class BothEncodings : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    limits_ = GetParam() ? Limits(1 << 20, 1 << 20) : Limits(0, 64);
+    z_ = ZSetValue::CreateForFirst(limits_, 0);
+    ASSERT_EQ(z_->is_listpack(), GetParam());
+  }
+  void Add(const std::string& m, double s) {
+    double old;
+    if (z_->Score(m, &old)) {
+      z_->UpdateScore(m, old, s);
+      auto it = std::find_if(ref_.begin(), ref_.end(), [&](auto& e) { return e.first == m; });
+      it->second = s;
+    } else {
+      z_->Insert(m, s, limits_);
+      ref_.emplace_back(m, s);
+    }
+    std::sort(ref_.begin(), ref_.end(),
+              [](auto& a, auto& b) { return ZElementLess(a.second, a.first, b.second, b.first); });
+  }
+  EncodingLimits limits_;
+  std::unique_ptr<ZSetValue> z_;
+  std::vector<std::pair<std::string, double>> ref_;
+};
+
+TEST_P(BothEncodings, OrderRankAndAt) {
+  Add("b", 1);
+  Add("a", 1);
+  Add("c", -1);
+  Add(std::string("\xff", 1), 1);
+  Add(std::string("a\0", 2), 1);
+  Add("inf", std::numeric_limits<double>::infinity());
+  EXPECT_EQ(All(*z_), ref_);
+  for (size_t i = 0; i < ref_.size(); ++i) {
+    size_t r;
+    ASSERT_TRUE(z_->Rank(ref_[i].first, &r));
+    EXPECT_EQ(r, i);
+    EXPECT_EQ(z_->At(i).member, ref_[i].first);
+  }
+  size_t r;
+  EXPECT_FALSE(z_->Rank("zz", &r));
+  // memcmp order: "a" < "a\0" < "b" < "\xff".
+  EXPECT_EQ(z_->At(1).member, "a");
+  EXPECT_EQ(z_->At(2).member, std::string("a\0", 2));
+  EXPECT_EQ(z_->At(4).member, "\xff");
+}
+
+TEST_P(BothEncodings, ScoreRanges) {
+  for (int i = 0; i < 10; ++i) Add("m" + std::to_string(i), i);
+  ZScoreRange r{2, 5, false, false};
+  EXPECT_EQ(z_->ScoreRangeBegin(r), 2u);
+  EXPECT_EQ(z_->ScoreRangeEnd(r), 6u);
+  r = {2, 5, true, true};
+  EXPECT_EQ(z_->ScoreRangeBegin(r), 3u);
+  EXPECT_EQ(z_->ScoreRangeEnd(r), 5u);
+  r = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), false,
+       false};
+  EXPECT_EQ(z_->ScoreRangeBegin(r), 0u);
+  EXPECT_EQ(z_->ScoreRangeEnd(r), 10u);
+  r = {5, 2, false, false};  // empty: end <= begin
+  EXPECT_LE(z_->ScoreRangeEnd(r), z_->ScoreRangeBegin(r));
+}
+
+TEST_P(BothEncodings, LexRanges) {
+  for (const char* m : {"a", "b", "c", "d", "e"}) Add(m, 0);
+  ZLexRange r;
+  r.min = {ZLexBound::Kind::kValue, "b", false};
+  r.max = {ZLexBound::Kind::kValue, "d", true};
+  EXPECT_EQ(z_->LexRangeBegin(r), 1u);
+  EXPECT_EQ(z_->LexRangeEnd(r), 3u);
+  r.min = {ZLexBound::Kind::kValue, "b", true};
+  r.max = {ZLexBound::Kind::kPlusInf, "", false};
+  EXPECT_EQ(z_->LexRangeBegin(r), 2u);
+  EXPECT_EQ(z_->LexRangeEnd(r), 5u);
+  r.min = {ZLexBound::Kind::kMinusInf, "", false};
+  r.max = {ZLexBound::Kind::kMinusInf, "", false};
+  EXPECT_EQ(z_->LexRangeEnd(r), 0u);
+}
+
+TEST_P(BothEncodings, RemoveRanksAndVisitReverse) {
+  for (int i = 0; i < 8; ++i) Add("m" + std::to_string(i), i);
+  EXPECT_EQ(z_->RemoveRanks(2, 5), 3u);
+  ref_.erase(ref_.begin() + 2, ref_.begin() + 5);
+  EXPECT_EQ(All(*z_), ref_);
+  std::vector<std::string> rev;
+  z_->Visit(1, 4, true, [&](std::string_view m, double) {
+    rev.emplace_back(m);
+    return true;
+  });
+  EXPECT_EQ(rev, (std::vector<std::string>{"m6", "m5", "m1"}));
+}
+
+TEST_P(BothEncodings, RandomisedAgainstReference) {
+  std::mt19937 rng(42);
+  for (int step = 0; step < 3000; ++step) {
+    std::string m = "k" + std::to_string(rng() % 300);
+    int op = rng() % 4;
+    if (op < 2) {
+      Add(m, static_cast<double>(static_cast<int>(rng() % 50) - 25));
+    } else if (op == 2) {
+      bool had = std::any_of(ref_.begin(), ref_.end(), [&](auto& e) { return e.first == m; });
+      EXPECT_EQ(z_->Remove(m), had);
+      std::erase_if(ref_, [&](auto& e) { return e.first == m; });
+    } else if (!ref_.empty()) {
+      size_t a = rng() % ref_.size(), b = rng() % (ref_.size() + 1);
+      if (a > b) std::swap(a, b);
+      if (b - a > 3) b = a + 3;
+      EXPECT_EQ(z_->RemoveRanks(a, b), b - a);
+      ref_.erase(ref_.begin() + a, ref_.begin() + b);
+    }
+    ASSERT_EQ(z_->size(), ref_.size());
+  }
+  EXPECT_EQ(All(*z_), ref_);
+  for (size_t i = 0; i < ref_.size(); i += 7) {
+    size_t r;
+    ASSERT_TRUE(z_->Rank(ref_[i].first, &r));
+    EXPECT_EQ(r, i);
+    EXPECT_EQ(z_->At(i).member, ref_[i].first);
+  }
+}
+
+TEST_P(BothEncodings, CloneIsDeep) {
+  Add("a", 1);
+  Add("b", 2);
+  auto copy = z_->Clone();
+  auto* c = static_cast<ZSetValue*>(copy.get());
+  z_->Remove("a");
+  EXPECT_EQ(c->size(), 2u);
+  EXPECT_EQ(c->encoding(), z_->encoding());
+  EXPECT_EQ(All(*c), (std::vector<std::pair<std::string, double>>{{"a", 1}, {"b", 2}}));
+  EXPECT_GT(c->HeapBytes(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Encodings, BothEncodings, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Listpack" : "Skiplist"; });
+
+}  // namespace
+}  // namespace spindle::storage

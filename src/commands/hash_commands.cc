@@ -18,6 +18,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
@@ -366,34 +367,6 @@ void HRandFieldCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 
-// Redis's parseScanCursorOrReply: strtoul in base 10 over the C string (the
-// argument up to its first NUL), so "" is 0, a sign is accepted ("-1" wraps
-// to 2^64-1), leading whitespace, trailing garbage and overflow are not.
-bool ParseScanCursor(std::string_view arg, uint64_t* out) {
-  std::string_view s = arg.substr(0, arg.find('\0'));
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    ++i;
-  }
-  if (i == s.size()) return false;  // a sign alone: no conversion
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c < '0' || c > '9') return false;  // whitespace included
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;  // ERANGE
-    v = v * 10 + digit;
-  }
-  *out = negative ? (~v + 1) : v;
-  return true;
-}
-
 void HScanCommand(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx.args[2], &cursor)) {
@@ -406,40 +379,21 @@ void HScanCommand(CommandContext& ctx) {
     ctx.reply->Raw(kEmptyScan);
     return;
   }
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    if (OptionIs(ctx.args[i], "count") && has_value) {
-      if (!StringToInt64(ctx.args[i + 1], &count)) {
-        ctx.reply->Error(protocol::kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply->Error(protocol::kErrSyntax);
-        return;
-      }
-    } else if (OptionIs(ctx.args[i], "match") && has_value) {
-      pattern = ctx.args[i + 1];
-      if (*pattern == "*") pattern.reset();  // matches everything
-    } else {
-      ctx.reply->Error(protocol::kErrSyntax);
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!ParseScanOptionsOrReply(ctx, 3, false, &opts)) return;
 
   // Fields and values alternate; like Redis, COUNT counts both, and a walk
   // of the table takes at most 10 * COUNT steps.
   std::vector<std::string_view> items;
   auto collect = [&](std::string_view field, std::string_view value) {
-    if (pattern && !GlobMatch(*pattern, field)) return;
+    if (opts.pattern && !GlobMatch(*opts.pattern, field)) return;
     items.push_back(field);
     items.push_back(value);
   };
   if (hash->is_listpack()) {
     cursor = hash->Scan(cursor, collect);  // everything, cursor 0
   } else {
-    const uint64_t wanted = static_cast<uint64_t>(count);
+    const uint64_t wanted = static_cast<uint64_t>(opts.count);
     uint64_t max_steps = wanted > std::numeric_limits<uint64_t>::max() / 10 ? wanted : wanted * 10;
     // Redis stops on the number collected before filtering; count the walk
     // the same way so COUNT means the same amount of work.

@@ -20,6 +20,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
@@ -302,35 +303,6 @@ void KeysCommand(CommandContext& ctx) {
   for (const std::string& k : keys) ctx.reply->Bulk(k);
 }
 
-// Redis's parseScanCursorOrReply: strtoul in base 10 over the C string, so
-// "" is 0, a sign is accepted ("-1" wraps to 2^64-1), leading whitespace,
-// trailing garbage and overflow are not.
-bool ParseScanCursor(std::string_view arg, uint64_t* out) {
-  std::string_view s = CString(arg);
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    ++i;
-  }
-  if (i == s.size()) return false;  // a sign alone: no conversion
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return false;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;  // ERANGE
-    v = v * 10 + digit;
-  }
-  *out = negative ? (~v + 1) : v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. Like Redis it
 // collects about COUNT keys (at most 10*COUNT table steps), then filters
 // them by pattern, type and expiry; expired keys met here are deleted.
@@ -340,33 +312,11 @@ void ScanCommand(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrInvalidCursor);
     return;
   }
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  std::optional<std::string_view> type_name;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    bool has_value = i + 1 < ctx.argc();
-    if (OptionIs(ctx.args[i], "count") && has_value) {
-      if (!StringToInt64(ctx.args[i + 1], &count)) {
-        ctx.reply->Error(protocol::kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply->Error(protocol::kErrSyntax);
-        return;
-      }
-    } else if (OptionIs(ctx.args[i], "match") && has_value) {
-      pattern = ctx.args[i + 1];
-      if (*pattern == "*") pattern.reset();  // matches everything
-    } else if (OptionIs(ctx.args[i], "type") && has_value) {
-      type_name = ctx.args[i + 1];
-    } else {
-      ctx.reply->Error(protocol::kErrSyntax);
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!ParseScanOptionsOrReply(ctx, 2, true, &opts)) return;
 
   std::vector<std::string> keys;
-  uint64_t wanted = static_cast<uint64_t>(count);
+  uint64_t wanted = static_cast<uint64_t>(opts.count);
   uint64_t max_steps = wanted > std::numeric_limits<uint64_t>::max() / 10 ? wanted : wanted * 10;
   do {
     cursor =
@@ -376,12 +326,12 @@ void ScanCommand(CommandContext& ctx) {
   // Filtering happens after the table walk (it may delete expired keys).
   size_t kept = 0;
   for (std::string& key : keys) {
-    if (pattern && !GlobMatch(*pattern, key)) continue;
-    if (type_name) {
+    if (opts.pattern && !GlobMatch(*opts.pattern, key)) continue;
+    if (opts.type) {
       // An expired key is deleted by this lookup and reads as "none".
       Value* v = LookupNoTouchCounted(ctx, key);
       const char* type = v == nullptr ? "none" : storage::ValueTypeName(v->type());
-      if (!OptionIs(*type_name, type)) continue;
+      if (!OptionIs(*opts.type, type)) continue;
     }
     if (ctx.db->ExpireIfNeeded(key, ctx.now_ms)) continue;
     if (&keys[kept] != &key) keys[kept] = std::move(key);

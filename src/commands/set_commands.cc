@@ -22,6 +22,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
@@ -542,35 +543,6 @@ void SdiffstoreCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------
 // SSCAN
 
-// Redis's parseScanCursorOrReply: strtoul in base 10 over the C string (the
-// argument ends at its first NUL), so "" is 0, a sign is accepted ("-1"
-// wraps), leading whitespace, trailing garbage and overflow are not.
-bool ParseScanCursor(std::string_view arg, uint64_t* out) {
-  size_t nul = arg.find('\0');
-  if (nul != std::string_view::npos) arg = arg.substr(0, nul);
-  if (arg.empty()) {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (arg[0] == '+' || arg[0] == '-') {
-    negative = arg[0] == '-';
-    ++i;
-  }
-  if (i == arg.size()) return false;
-  uint64_t v = 0;
-  for (; i < arg.size(); ++i) {
-    char c = arg[i];
-    if (c < '0' || c > '9') return false;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  *out = negative ? (~v + 1) : v;
-  return true;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void SscanCommand(CommandContext& ctx) {
   uint64_t cursor;
@@ -584,35 +556,16 @@ void SscanCommand(CommandContext& ctx) {
     ctx.reply->Raw("*2\r\n$1\r\n0\r\n*0\r\n");  // Redis's shared.emptyscan
     return;
   }
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    if (OptionIs(ctx.args[i], "count") && has_value) {
-      if (!StringToInt64(ctx.args[i + 1], &count)) {
-        ctx.reply->Error(protocol::kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply->Error(protocol::kErrSyntax);
-        return;
-      }
-    } else if (OptionIs(ctx.args[i], "match") && has_value) {
-      pattern = ctx.args[i + 1];
-      if (*pattern == "*") pattern.reset();  // matches everything
-    } else {
-      ctx.reply->Error(protocol::kErrSyntax);  // TYPE is SCAN's alone
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!ParseScanOptionsOrReply(ctx, 3, false, &opts)) return;
   std::vector<std::string> members;
-  const uint64_t wanted = static_cast<uint64_t>(count);
+  const uint64_t wanted = static_cast<uint64_t>(opts.count);
   uint64_t max_steps = wanted > std::numeric_limits<uint64_t>::max() / 10 ? wanted : wanted * 10;
   do {
     cursor = set->Scan(cursor, [&](std::string_view m) { members.emplace_back(m); });
   } while (cursor != 0 && max_steps-- != 0 && members.size() < wanted);
-  if (pattern) {
-    std::erase_if(members, [&](const std::string& m) { return !GlobMatch(*pattern, m); });
+  if (opts.pattern) {
+    std::erase_if(members, [&](const std::string& m) { return !GlobMatch(*opts.pattern, m); });
   }
   ctx.reply->ArrayHeader(2);
   ctx.reply->Bulk(std::to_string(cursor));

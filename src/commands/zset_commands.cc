@@ -22,6 +22,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
@@ -1076,33 +1077,6 @@ void ZRandMemberCommand(CommandContext& ctx) {
   ctx.reply->Bulk(z->At(pick(Rng())).member);
 }
 
-// Redis's parseScanCursorOrReply (strtoul semantics; see keyspace_commands).
-bool ParseScanCursor(std::string_view arg, uint64_t* out) {
-  std::string_view s = CString(arg);
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    ++i;
-  }
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return false;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  *out = negative ? (~v + 1) : v;
-  return true;
-}
-
 // A score as a listpack holds it (Redis's d2string): an integral value
 // within +-LLONG_MAX/2 as an integer, anything else as "%.17g".
 std::string ListpackScoreText(double score) {
@@ -1132,28 +1106,11 @@ void ZScanCommand(CommandContext& ctx) {
     ctx.reply->EmptyArray();
     return;
   }
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    bool has_value = i + 1 < ctx.argc();
-    if (OptionIs(ctx.args[i], "count") && has_value) {
-      int64_t count;
-      if (!ParseInt64OrReply(ctx, ctx.args[i + 1], &count)) return;
-      if (count < 1) {
-        ctx.reply->Error(protocol::kErrSyntax);
-        return;
-      }
-    } else if (OptionIs(ctx.args[i], "match") && has_value) {
-      pattern = ctx.args[i + 1];
-      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else {
-      ctx.reply->Error(protocol::kErrSyntax);
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!ParseScanOptionsOrReply(ctx, 3, false, &opts)) return;
   std::vector<Element> out;
   z->Visit(0, z->size(), false, [&](std::string_view m, double s) {
-    if (!use_pattern || GlobMatch(pattern, m)) out.push_back({std::string(m), s});
+    if (!opts.pattern || GlobMatch(*opts.pattern, m)) out.push_back({std::string(m), s});
     return true;
   });
   ctx.reply->ArrayHeader(2);

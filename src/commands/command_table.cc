@@ -74,6 +74,7 @@ std::vector<int> CommandSpec::KeyPositions(size_t argc) const {
 
 bool CommandSpec::Keys(std::span<const std::string_view> args, std::vector<int>* out) const {
   out->clear();
+  if (keys_fn != nullptr) return keys_fn(args, out);
   if (numkeys.count_index > 0) {
     const NumKeysSpec& nk = numkeys;
     if (nk.count_index >= static_cast<int>(args.size())) return false;

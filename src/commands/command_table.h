@@ -152,6 +152,11 @@ struct NumKeysSpec {
   int step = 1;
 };
 
+// A command-specific key finder for the few commands whose keys no range or
+// key count describes (SORT's STORE destination), as Redis's getkeys_proc.
+// Returns false when the arguments name no valid keys.
+using KeysFn = bool (*)(std::span<const std::string_view> args, std::vector<int>* out);
+
 struct CommandSpec {
   std::string name;  // lower case; a subcommand is "container|sub"
   int arity = 0;
@@ -169,6 +174,7 @@ struct CommandSpec {
   std::vector<CommandSpec> subcommands;  // non-empty for containers (CLIENT, CONFIG ...)
   mutable CommandStats stats;            // the table is const; its counters are not
   NumKeysSpec numkeys;                   // movable keys (COMMAND GETKEYS)
+  KeysFn keys_fn = nullptr;              // overrides range and key count when set
 
   bool is_container() const { return !subcommands.empty(); }
   bool ArityOk(size_t argc) const {
@@ -178,7 +184,9 @@ struct CommandSpec {
   // first/last/step range. Empty when the command has no such keys.
   std::vector<int> KeyPositions(size_t argc) const;
   // Whether the command names keys at all (a range or a key count).
-  bool HasKeys() const { return first_key > 0 || numkeys.count_index > 0; }
+  bool HasKeys() const {
+    return first_key > 0 || numkeys.count_index > 0 || keys_fn != nullptr;
+  }
   // The key positions of this invocation, movable keys included (COMMAND
   // GETKEYS). False when the arguments do not name valid keys (a bad key
   // count), as Redis's getKeysFromCommand failing.
@@ -232,5 +240,6 @@ void RegisterListCommands(CommandTable* table);
 void RegisterHashCommands(CommandTable* table);
 void RegisterSetCommands(CommandTable* table);
 void RegisterSortedSetCommands(CommandTable* table);
+void RegisterSortCommands(CommandTable* table);
 
 }  // namespace spindle::commands

@@ -99,6 +99,7 @@ void Server::RegisterCommands() {
   commands::RegisterSetCommands(&commands_);
   commands::RegisterHashCommands(&commands_);
   commands::RegisterSortedSetCommands(&commands_);
+  commands::RegisterSortCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
 }

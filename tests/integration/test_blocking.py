@@ -145,3 +145,18 @@ def test_client_unblock_and_disconnect_while_blocked(harness):
     finally:
         a.close()
         b.close()
+
+
+def test_sort_store_wakes_a_blocked_client(harness):
+    srv = harness.start()
+    a, b = _conn(srv), _conn(srv)
+    try:
+        assert b.call([b"RPUSH", b"src", b"3", b"1", b"2"]) == b":3\r\n"
+        a.send(b"*3\r\n$5\r\nBLPOP\r\n$3\r\ndst\r\n$1\r\n0\r\n")
+        _wait_blocked(b, 1)
+        assert b.call([b"SORT", b"src", b"STORE", b"dst"]) == b":3\r\n"
+        assert a.read_reply() == b"*2\r\n$3\r\ndst\r\n$1\r\n1\r\n"
+        assert b.call([b"LRANGE", b"dst", b"0", b"-1"]) == b"*2\r\n$1\r\n2\r\n$1\r\n3\r\n"
+    finally:
+        a.close()
+        b.close()

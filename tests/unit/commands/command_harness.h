@@ -84,6 +84,12 @@ inline std::string Bulk(std::string_view s) {
 }
 inline std::string Int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
 inline std::string Err(std::string_view msg) { return "-" + std::string(msg) + "\r\n"; }
+// An array of bulk strings.
+inline std::string Array(const std::vector<std::string>& items) {
+  std::string out = "*" + std::to_string(items.size()) + "\r\n";
+  for (const std::string& item : items) out += Bulk(item);
+  return out;
+}
 inline const std::string kOk = "+OK\r\n";
 inline const std::string kNil = "$-1\r\n";
 

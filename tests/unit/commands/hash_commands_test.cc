@@ -22,12 +22,6 @@ const std::string kNotFloat = "-ERR value is not a valid float\r\n";
 const std::string kEmptyArray = "*0\r\n";
 const std::string kEmptyScan = "*2\r\n$1\r\n0\r\n*0\r\n";
 
-std::string Array(const std::vector<std::string>& items) {
-  std::string out = "*" + std::to_string(items.size()) + "\r\n";
-  for (const auto& i : items) out += Bulk(i);
-  return out;
-}
-
 class HashCommandsTest : public ::testing::Test {
  protected:
   HashCommandsTest() { h.Register(RegisterHashCommands); }

@@ -21,12 +21,6 @@ const std::string kNotPositive = "-ERR value is out of range, must be positive\r
 const std::string kNullArray = "*-1\r\n";
 const std::string kEmptyArray = "*0\r\n";
 
-std::string Array(const std::vector<std::string>& items) {
-  std::string out = "*" + std::to_string(items.size()) + "\r\n";
-  for (const std::string& s : items) out += Bulk(s);
-  return out;
-}
-
 std::string Ints(const std::vector<int64_t>& items) {
   std::string out = "*" + std::to_string(items.size()) + "\r\n";
   for (int64_t v : items) out += Int(v);

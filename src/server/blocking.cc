@@ -114,6 +114,15 @@ void Server::ServeReadyKeys() {
   serving_ready_keys_ = false;
 }
 
+// A wait that ends without the command running again (timeout, CLIENT
+// UNBLOCK) still counts as one call, as Redis's updateStatsOnUnblock.
+void Server::CountUnblockedCall(Client* c, bool failed) {
+  const commands::CommandSpec* cmd = commands_.Find(c->blocked_state()->args[0]);
+  if (cmd == nullptr) return;
+  ++cmd->stats.calls;
+  if (failed) ++cmd->stats.failed_calls;
+}
+
 void Server::OnBlockTimeout(uint64_t client_id) {
   Client* c = FindClient(client_id);
   if (c == nullptr || !c->blocked()) return;
@@ -122,6 +131,7 @@ void Server::OnBlockTimeout(uint64_t client_id) {
   // Redis 7.0 (replyToBlockedClientTimedOut) answers every list, sorted-set
   // and stream timeout with a null array, BLMOVE and BRPOPLPUSH included.
   c->reply().NullArray();
+  CountUnblockedCall(c, false);
   UnblockClient(c);
   QueueWrite(c);
   unblocked_.push_back(client_id);
@@ -133,6 +143,7 @@ bool Server::UnblockByRequest(Client* c, bool with_error) {
     uint64_t before = c->reply().errors_written();
     c->reply().Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
     CountErrors(c, before);
+    CountUnblockedCall(c, true);
     UnblockClient(c);
   } else {
     OnBlockTimeout(c->id());

@@ -156,6 +156,7 @@ class Server {
   void OnKeyReady(int db, std::string_view key);
   void ServeReadyKeys();
   void OnBlockTimeout(uint64_t client_id);
+  void CountUnblockedCall(Client* c, bool failed);
   static std::string WaitKey(int db, std::string_view key);
   void RefreshSettings();
   void DatabasesCron();

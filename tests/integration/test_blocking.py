@@ -160,3 +160,28 @@ def test_sort_store_wakes_a_blocked_client(harness):
     finally:
         a.close()
         b.close()
+
+
+def test_commandstats_count_blocked_calls_once(harness):
+    srv = harness.start()
+    a, b = _conn(srv), _conn(srv)
+    try:
+        assert b.call([b"CONFIG", b"RESETSTAT"]) == b"+OK\r\n"
+        assert a.call([b"BLPOP", b"k", b"0.01"]) == b"*-1\r\n"      # timed out
+        a_id = int(a.call([b"CLIENT", b"ID"])[1:-2])
+        a.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n")
+        _wait_blocked(b, 1)
+        assert b.call([b"CLIENT", b"UNBLOCK", str(a_id).encode(), b"ERROR"]) == b":1\r\n"
+        assert a.read_reply().startswith(b"-UNBLOCKED")
+        a.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n")
+        _wait_blocked(b, 1)
+        assert b.call([b"RPUSH", b"k", b"v"]) == b":1\r\n"              # served
+        assert a.read_reply() == b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n"
+        info = b.call([b"INFO", b"commandstats"])
+        m = re.search(rb"cmdstat_blpop:calls=(\d+),usec=\d+,usec_per_call=[\d.]+,"
+                      rb"rejected_calls=(\d+),failed_calls=(\d+)", info)
+        assert m, info
+        assert (m.group(1), m.group(2), m.group(3)) == (b"3", b"0", b"1")
+    finally:
+        a.close()
+        b.close()

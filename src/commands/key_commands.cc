@@ -12,16 +12,6 @@
 namespace spindle::commands {
 namespace {
 
-void DelCommand(CommandContext& ctx) {
-  int64_t deleted = 0;
-  // A key named twice is deleted once; an expired key counts as absent.
-  for (size_t j = 1; j < ctx.argc(); ++j) {
-    if (ctx.db->Delete(ctx.args[j], ctx.now_ms)) ++deleted;
-  }
-  ctx.keyspace->AddDirty(static_cast<uint64_t>(deleted));
-  ctx.reply->Integer(deleted);
-}
-
 // Counts every argument that names a live key, duplicates included. Redis
 // looks keys up for reading here, so hits and misses are counted.
 void ExistsCommand(CommandContext& ctx) {
@@ -68,8 +58,10 @@ void DbSizeCommand(CommandContext& ctx) {
 
 // FLUSHDB / FLUSHALL take one optional ASYNC or SYNC. ASYNC detaches the
 // tables and lets the keyspace's background freer destroy them.
+// Without an option the directive lazyfree-lazy-user-flush decides, as in
+// Redis; SYNC and ASYNC override it.
 bool ParseFlushOptionOrReply(CommandContext& ctx, bool* async) {
-  *async = false;
+  *async = ctx.lazy_user_flush;
   if (ctx.argc() == 1) return true;
   if (ctx.argc() == 2 && (OptionIs(ctx.args[1], "sync") || OptionIs(ctx.args[1], "async"))) {
     *async = OptionIs(ctx.args[1], "async");
@@ -111,12 +103,6 @@ CommandSpec KeySpec(std::string name, int arity, uint32_t flags, uint64_t acl, i
 }  // namespace
 
 void RegisterKeyCommands(CommandTable* table) {
-  table->Add(KeySpec(
-      "del", -2, kCmdWrite, kAclKeyspace, 1, -1, 1, DelCommand, "Delete a key", "generic",
-      "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
-      "value other than a string, the individual complexity for this key is O(M) where M is "
-      "the number of elements in the list, set, sorted set or hash. Removing a single key "
-      "that holds a string value is O(1)."));
   table->Add(KeySpec("exists", -2, kCmdReadOnly | kCmdFast, kAclKeyspace, 1, -1, 1, ExistsCommand,
                      "Determine if a key exists", "generic",
                      "O(N) where N is the number of keys to check."));

@@ -24,6 +24,7 @@
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
+#include "storage/list_value.h"
 
 namespace spindle::commands {
 namespace {
@@ -103,19 +104,19 @@ Value* LookupNoTouchCounted(CommandContext& ctx, std::string_view key) {
 
 // Redis's lazyfreeGetFreeEffort: roughly how many allocations freeing the
 // value takes. Strings and the compact encodings (listpack, intset) are one
-// allocation. The multi-allocation encodings count their elements (dict
-// entries, skiplist nodes, quicklist nodes, rax nodes); the Value contract
-// exposes no element count, so it is estimated from the heap bytes with the
-// typical size of one such allocation.
+// allocation; a quicklist counts its nodes, a hashtable or skiplist its
+// elements.
 size_t FreeEffort(const Value& v) {
+  const storage::CollectionPayload* c = v.collection();
+  if (c == nullptr) return 1;
   switch (v.encoding()) {
     case Encoding::kQuicklist:
-      return v.HeapBytes() / 8192;  // a quicklist node holds up to 8 KiB
+      return v.As<storage::ListValue>()->node_count();
     case Encoding::kHashtable:
     case Encoding::kSkiplist:
-      return v.HeapBytes() / 64;  // an entry plus its element(s)
+      return c->Length();
     case Encoding::kStream:
-      return v.HeapBytes() / 4096;  // a rax node with its listpack
+      return v.HeapBytes() / 4096;  // a rax node with its listpack (no streams yet)
     default:
       return 1;
   }
@@ -131,12 +132,17 @@ void FreeMaybeLazily(CommandContext& ctx, Value value) {
   ctx.keyspace->freer().Submit([owned]() mutable { owned.reset(); });
 }
 
-// The keys are removed now; only the memory is reclaimed in the background,
-// so lazyfree-lazy-user-del (which makes DEL behave like this) changes
-// nothing here.
-void UnlinkCommand(CommandContext& ctx) {
+// DEL and UNLINK (Redis's delGenericCommand): the keys are removed now; with
+// lazy, values whose freeing is costly are reclaimed on the background freer.
+// UNLINK is always lazy; DEL is lazy under lazyfree-lazy-user-del.
+void DeleteKeys(CommandContext& ctx, bool lazy) {
   int64_t deleted = 0;
+  // A key named twice is deleted once; an expired key counts as absent.
   for (size_t j = 1; j < ctx.argc(); ++j) {
+    if (!lazy) {
+      if (ctx.db->Delete(ctx.args[j], ctx.now_ms)) ++deleted;
+      continue;
+    }
     int64_t expire = -1;
     std::optional<Value> v = ctx.db->Take(ctx.args[j], ctx.now_ms, &expire);
     if (!v) continue;
@@ -146,6 +152,9 @@ void UnlinkCommand(CommandContext& ctx) {
   ctx.keyspace->AddDirty(static_cast<uint64_t>(deleted));
   ctx.reply->Integer(deleted);
 }
+
+void DelCommand(CommandContext& ctx) { DeleteKeys(ctx, ctx.lazy_user_del); }
+void UnlinkCommand(CommandContext& ctx) { DeleteKeys(ctx, true); }
 
 // ---------------------------------------------------------------------------
 // RENAME, RENAMENX, COPY, MOVE, SWAPDB
@@ -574,6 +583,11 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   constexpr KeyRange kAllKeys{1, -1, 1};
   constexpr KeyRange kTwoKeys{1, 2, 1};
 
+  table->Add(Spec("del", -2, kW, kAclKeyspace, kAllKeys, DelCommand, "Delete a key", "1.0.0",
+                  "O(N) where N is the number of keys that will be removed. When a key to remove "
+                  "holds a value other than a string, the individual complexity for this key is "
+                  "O(M) where M is the number of elements in the list, set, sorted set or hash. "
+                  "Removing a single key that holds a string value is O(1)."));
   table->Add(Spec("unlink", -2, kW | kFast, kAclKeyspace, kAllKeys, UnlinkCommand,
                   "Delete a key asynchronously in another thread. Otherwise it is just as DEL, "
                   "but non blocking.",

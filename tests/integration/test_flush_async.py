@@ -53,3 +53,46 @@ def test_flushdb_sync_and_errors(harness):
         assert c.call([b"FLUSHDB", b"BOGUS"]) == b"-ERR syntax error\r\n"
     finally:
         c.close()
+
+
+def _wait_lazyfreed(c, at_least):
+    deadline = time.monotonic() + 60
+    while _info_field(c, "lazyfreed_objects") < at_least:
+        assert time.monotonic() < deadline, _info_field(c, "lazyfreed_objects")
+        time.sleep(0.05)
+
+
+def test_lazyfree_lazy_user_flush(harness):
+    srv = harness.start("--lazyfree-lazy-user-flush", "yes")
+    c = RawConnection(srv.host, srv.port, timeout=60)
+    try:
+        _fill(c, 100)
+        assert c.call([b"FLUSHALL", b"SYNC"]) == b"+OK\r\n"  # SYNC overrides the directive
+        assert _info_field(c, "lazyfreed_objects") == 0
+        _fill(c, 2000)
+        assert c.call([b"FLUSHALL"]) == b"+OK\r\n"           # the directive makes it ASYNC
+        assert c.call([b"DBSIZE"]) == b":0\r\n"
+        _wait_lazyfreed(c, 2000)
+    finally:
+        c.close()
+
+
+def test_lazyfree_lazy_user_del(harness):
+    big_hash = [b"HSET", b"h"]
+    for i in range(1000):
+        big_hash += [b"f%d" % i, b"v"]
+    for lazy, expected in ((b"no", 0), (b"yes", 1)):
+        srv = harness.start("--lazyfree-lazy-user-del", lazy)
+        c = RawConnection(srv.host, srv.port, timeout=60)
+        try:
+            assert c.call(big_hash) == b":1000\r\n"
+            assert c.call([b"SET", b"s", b"v"]) == b"+OK\r\n"
+            # A hashtable of 1,000 fields costs more than the lazy-free threshold
+            # to free; a string never does.
+            assert c.call([b"DEL", b"h", b"s", b"missing"]) == b":2\r\n"
+            assert c.call([b"EXISTS", b"h", b"s"]) == b":0\r\n"
+            if expected:
+                _wait_lazyfreed(c, expected)
+            assert _info_field(c, "lazyfreed_objects") == expected
+        finally:
+            c.close()

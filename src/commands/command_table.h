@@ -66,6 +66,14 @@ struct CommandContext {
   BlockRequest* block = nullptr;
 
   size_t argc() const { return args.size(); }
+
+  // What a write tells the rest of the server, at the moments Redis 7.0
+  // calls signalModifiedKey and notifyKeyspaceEvent (storage/keyspace_events.h):
+  // WATCH, client-side caching and keyspace notifications hang off these.
+  void KeyModified(std::string_view key) const { db->observer().KeyModified(db->index(), key); }
+  void Notify(uint32_t type, std::string_view event, std::string_view key) const {
+    db->observer().KeyEvent(type, event, key, db->index());
+  }
 };
 
 using Handler = void (*)(CommandContext& ctx);

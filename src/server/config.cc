@@ -28,6 +28,7 @@
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "server/config_internal.h"
+#include "storage/keyspace_events.h"
 
 namespace spindle::server {
 namespace {
@@ -426,118 +427,18 @@ bool SetOomScoreAdjValues(SetContext&, const std::vector<std::string>& args, std
   return true;
 }
 
-// Keyspace notification classes (notify.c).
-enum : int {
-  kNotifyKeyspace = 1 << 0,  // K
-  kNotifyKeyevent = 1 << 1,  // E
-  kNotifyGeneric = 1 << 2,   // g
-  kNotifyString = 1 << 3,    // $
-  kNotifyList = 1 << 4,      // l
-  kNotifySet = 1 << 5,       // s
-  kNotifyHash = 1 << 6,      // h
-  kNotifyZset = 1 << 7,      // z
-  kNotifyExpired = 1 << 8,   // x
-  kNotifyEvicted = 1 << 9,   // e
-  kNotifyStream = 1 << 10,   // t
-  kNotifyKeyMiss = 1 << 11,  // m
-  kNotifyLoaded = 1 << 12,   // module only
-  kNotifyModule = 1 << 13,   // d
-  kNotifyNew = 1 << 14,      // n
-  kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
-               kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
-};
-
-int KeyspaceEventsFromString(std::string_view s) {
-  int flags = 0;
-  for (char c : CStr(s)) {
-    switch (c) {
-      case 'A':
-        flags |= kNotifyAll;
-        break;
-      case 'g':
-        flags |= kNotifyGeneric;
-        break;
-      case '$':
-        flags |= kNotifyString;
-        break;
-      case 'l':
-        flags |= kNotifyList;
-        break;
-      case 's':
-        flags |= kNotifySet;
-        break;
-      case 'h':
-        flags |= kNotifyHash;
-        break;
-      case 'z':
-        flags |= kNotifyZset;
-        break;
-      case 'x':
-        flags |= kNotifyExpired;
-        break;
-      case 'e':
-        flags |= kNotifyEvicted;
-        break;
-      case 'K':
-        flags |= kNotifyKeyspace;
-        break;
-      case 'E':
-        flags |= kNotifyKeyevent;
-        break;
-      case 't':
-        flags |= kNotifyStream;
-        break;
-      case 'm':
-        flags |= kNotifyKeyMiss;
-        break;
-      case 'd':
-        flags |= kNotifyModule;
-        break;
-      case 'n':
-        flags |= kNotifyNew;
-        break;
-      default:
-        return -1;
-    }
-  }
-  return flags;
-}
-
-std::string KeyspaceEventsToString(int flags) {
-  std::string res;
-  if ((flags & kNotifyAll) == kNotifyAll) {
-    res += 'A';
-  } else {
-    if (flags & kNotifyGeneric) res += 'g';
-    if (flags & kNotifyString) res += '$';
-    if (flags & kNotifyList) res += 'l';
-    if (flags & kNotifySet) res += 's';
-    if (flags & kNotifyHash) res += 'h';
-    if (flags & kNotifyZset) res += 'z';
-    if (flags & kNotifyExpired) res += 'x';
-    if (flags & kNotifyEvicted) res += 'e';
-    if (flags & kNotifyStream) res += 't';
-    if (flags & kNotifyModule) res += 'd';
-    if (flags & kNotifyNew) res += 'n';
-  }
-  if (flags & kNotifyKeyspace) res += 'K';
-  if (flags & kNotifyKeyevent) res += 'E';
-  if (flags & kNotifyKeyMiss) res += 'm';
-  return res;
-}
-
 bool SetNotifyKeyspaceEvents(SetContext&, const std::vector<std::string>& args, std::string* value,
                              std::string* err) {
   if (args.size() != 1) {
     *err = "wrong number of arguments";
     return false;
   }
-  int flags = KeyspaceEventsFromString(args[0]);
+  int64_t flags = storage::ParseNotifyFlags(args[0]);
   if (flags == -1) {
     *err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
     return false;
   }
-  *value = KeyspaceEventsToString(flags);
+  *value = storage::NotifyFlagsToString(static_cast<uint32_t>(flags));
   return true;
 }
 

@@ -38,14 +38,22 @@ void Database::Remove(KeyEntry* e, uint64_t hash) {
   KeyEntry::Destroy(e);
 }
 
+void Database::RemoveExpired(KeyEntry* e, uint64_t hash) {
+  std::string key(e->key());
+  Remove(e, hash);
+  ++stats_->expired_keys;
+  KeyspaceObserver& obs = observer();
+  obs.KeyEvent(kNotifyExpired, "expired", key, index_);
+  obs.KeyModified(index_, key);
+}
+
 KeyEntry* Database::FindLive(std::string_view key, uint64_t hash, int64_t now_ms) {
   KeyEntry* e = keys_.Find(key, hash);
   if (expires_.rehashing()) expires_.Rehash(1);
   if (e == nullptr || !e->has_expire()) return e;
   // Redis's keyIsExpired: expired only once now is past the deadline.
   if (FindExpire(e, hash)->when_ms >= now_ms) return e;
-  Remove(e, hash);
-  ++stats_->expired_keys;
+  RemoveExpired(e, hash);
   return nullptr;
 }
 
@@ -69,6 +77,7 @@ Value* Database::LookupRead(std::string_view key, int64_t now_ms) {
     ++stats_->keyspace_hits;
   } else {
     ++stats_->keyspace_misses;
+    observer().KeyEvent(kNotifyKeyMiss, "keymiss", key, index_);
   }
   return v;
 }
@@ -196,8 +205,7 @@ std::optional<std::string> Database::RandomKey(int64_t now_ms) {
     if (e->has_expire()) {
       uint64_t hash = HashKey(e->key());
       if (FindExpire(e, hash)->when_ms < now_ms) {
-        Remove(e, hash);
-        ++stats_->expired_keys;
+        RemoveExpired(e, hash);
         continue;
       }
     }
@@ -228,9 +236,8 @@ Database::ExpireStep Database::ActiveExpire(size_t max_keys, int64_t now_ms) {
     // Deleting between Scan calls is safe: the cursor's guarantee holds
     // across any change to the table.
     for (KeyEntry* e : dead) {
-      Remove(e, HashKey(e->key()));
+      RemoveExpired(e, HashKey(e->key()));
       ++step.expired;
-      ++stats_->expired_keys;
     }
     if (expire_cursor_ == 0) break;  // a full pass: do not sample twice
   }
@@ -312,7 +319,7 @@ void BackgroundFreer::Run() {
 
 Keyspace::Keyspace(int databases) : freer_(std::make_unique<BackgroundFreer>()) {
   dbs_.reserve(databases);
-  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_));
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_));
 }
 
 void Keyspace::FlushAll(BackgroundFreer* freer) {

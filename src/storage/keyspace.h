@@ -24,6 +24,7 @@
 
 #include "storage/db_entry.h"
 #include "storage/hashtable.h"
+#include "storage/keyspace_events.h"
 #include "storage/value.h"
 
 namespace spindle::storage {
@@ -46,12 +47,20 @@ using KeyReadyHook = std::function<void(int db, std::string_view key)>;
 
 class Database {
  public:
-  Database(int index, KeyspaceStats* stats, const KeyReadyHook* key_ready = nullptr)
-      : index_(index), stats_(stats), key_ready_(key_ready) {}
+  // key_ready and observer point at the Keyspace's (installed later).
+  Database(int index, KeyspaceStats* stats, const KeyReadyHook* key_ready = nullptr,
+           KeyspaceObserver* const* observer = nullptr)
+      : index_(index), stats_(stats), key_ready_(key_ready), observer_(observer) {}
 
   int index() const { return index_; }
+  // Who hears about modified keys and keyspace events (never null).
+  KeyspaceObserver& observer() const {
+    return observer_ != nullptr && *observer_ != nullptr ? **observer_
+                                                        : *NullKeyspaceObserver::Instance();
+  }
 
-  // Lookup for a read: counts a keyspace hit or miss. nullptr if absent or expired.
+  // Lookup for a read: counts a keyspace hit or miss, and reports a miss as
+  // a "keymiss" event (Redis's lookupKeyRead). nullptr if absent or expired.
   Value* LookupRead(std::string_view key, int64_t now_ms);
   // Lookup for a write (no hit/miss accounting). nullptr if absent or expired.
   Value* LookupWrite(std::string_view key, int64_t now_ms);
@@ -132,6 +141,7 @@ class Database {
   int index_;
   KeyspaceStats* stats_;
   const KeyReadyHook* key_ready_;
+  KeyspaceObserver* const* observer_;
   int64_t avg_ttl_ = 0;
   using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
   using ExpireTable = HashTable<ExpireEntry, ExpireEntryTraits>;
@@ -141,6 +151,9 @@ class Database {
   KeyEntry* FindLive(std::string_view key, uint64_t hash, int64_t now_ms);
   // Unlinks and frees the entry (and its expiry-index node).
   void Remove(KeyEntry* e, uint64_t hash);
+  // Removes an entry whose TTL has passed, counts it and reports it
+  // ("expired" event, modified key), as Redis's deleteExpiredKeyAndPropagate.
+  void RemoveExpired(KeyEntry* e, uint64_t hash);
   // The expiry-index node of an entry that has_expire().
   ExpireEntry* FindExpire(const KeyEntry* e, uint64_t hash) const;
 
@@ -200,6 +213,12 @@ class Keyspace {
   BackgroundFreer& freer() { return *freer_; }
   // The server's blocking-commands bookkeeping (see KeyReadyHook).
   void set_key_ready_hook(KeyReadyHook hook) { key_ready_ = std::move(hook); }
+  // The server's observer (WATCH, tracking, notifications); null restores
+  // the no-op one. Not owned.
+  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  KeyspaceObserver& observer() const {
+    return observer_ != nullptr ? *observer_ : *NullKeyspaceObserver::Instance();
+  }
 
   // Changes since the last save (Redis's server.dirty): writes add to it.
   uint64_t dirty() const { return dirty_; }
@@ -210,6 +229,7 @@ class Keyspace {
   std::vector<std::unique_ptr<Database>> dbs_;
   std::unique_ptr<BackgroundFreer> freer_;
   KeyReadyHook key_ready_;
+  KeyspaceObserver* observer_ = nullptr;
   uint64_t dirty_ = 0;
 };
 

@@ -21,6 +21,7 @@
 #include "net/socket.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
+#include "server/multi.h"
 
 namespace spindle::server {
 
@@ -95,6 +96,17 @@ class Client : public commands::Session, public net::FdHandler {
   BlockedState* blocked_state() { return blocked_.get(); }
   void set_blocked(std::unique_ptr<BlockedState> state) { blocked_ = std::move(state); }
 
+  // MULTI / WATCH state (multi.h), allocated on first use.
+  MultiState* multi_state() { return multi_.get(); }
+  const MultiState* multi_state() const { return multi_.get(); }
+  MultiState& EnsureMultiState() {
+    if (!multi_) multi_ = std::make_unique<MultiState>();
+    return *multi_;
+  }
+  bool in_multi() const { return multi_ && multi_->in_multi; }
+  // Drops the state (the server unwatches first).
+  void ResetMultiState() { multi_.reset(); }
+
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
@@ -119,6 +131,7 @@ class Client : public commands::Session, public net::FdHandler {
   std::string last_command_ = "NULL";
   bool authenticated_ = true;
   std::unique_ptr<BlockedState> blocked_;
+  std::unique_ptr<MultiState> multi_;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
 };

@@ -431,10 +431,15 @@ CommandSpec Sub(const char* name, int arity, uint32_t flags, uint64_t acl, comma
 }  // namespace
 
 std::string ClientInfoLine(const Client& c, int64_t now_ms) {
-  std::string flags = c.blocked() ? "b" : "";
-  if (c.peer().unix_socket) flags += 'U';
+  // Redis's order of the flag letters (getClientInfoString).
+  const MultiState* m = c.multi_state();
+  std::string flags;
+  if (c.in_multi()) flags += 'x';
+  if (c.blocked()) flags += 'b';
+  if (m != nullptr && m->dirty_cas) flags += 'd';
   if (c.close_after_reply()) flags += 'c';
   if (c.close_asap()) flags += 'A';
+  if (c.peer().unix_socket) flags += 'U';
   if (flags.empty()) flags = "N";
   std::string line;
   line.reserve(320);
@@ -457,11 +462,14 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("sub", "0");
   add("psub", "0");
   add("ssub", "0");
-  add("multi", "-1");
+  add("multi", c.in_multi() ? std::to_string(m->queue.size()) : "-1");
   add("qbuf", std::to_string(qbuf));
   add("qbuf-free", std::to_string(c.query_capacity() - qbuf));
   add("argv-mem", "0");
-  add("multi-mem", "0");
+  add("multi-mem", std::to_string(m == nullptr ? 0
+                                                 : m->queued_bytes +
+                                                       m->queue.capacity() * sizeof(QueuedCommand) +
+                                                       m->watched.size() * sizeof(WatchedKey)));
   add("rbs", std::to_string(c.output_allocated()));
   add("rbp", std::to_string(c.output_allocated()));
   add("obl", "0");

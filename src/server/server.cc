@@ -102,6 +102,7 @@ void Server::RegisterCommands() {
   commands::RegisterSortCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
+  RegisterTransactionCommands(&commands_);
 }
 
 Status Server::Start() {
@@ -115,6 +116,9 @@ Status Server::Start() {
   // CONFIG_FDSET_INCR = 128 descriptors beyond maxclients).
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
+  watches_ = std::make_unique<WatchRegistry>(cfg.databases);
+  observer_ = std::make_unique<ServerKeyspaceObserver>(this);
+  keyspace_->set_observer(observer_.get());
   RegisterCommands();
   RefreshSettings();
   keyspace_->set_key_ready_hook(
@@ -381,29 +385,31 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
   if (cmd && cmd->is_container() && args.size() >= 2) {
     const commands::CommandSpec* sub = commands::CommandTable::FindSubcommand(*cmd, args[1]);
     if (!sub) {
-      reply.Error(protocol::UnknownSubcommandError(args[0], args[1]));
-      ++cmd->stats.rejected_calls;
+      RejectCommand(c, cmd, protocol::UnknownSubcommandError(args[0], args[1]));
       cmd = nullptr;
     } else {
       cmd = sub;
     }
   } else if (!cmd) {
-    reply.Error(protocol::UnknownCommandError(args[0], args.subspan(1)));
+    RejectCommand(c, nullptr, protocol::UnknownCommandError(args[0], args.subspan(1)));
   }
   if (cmd) {
-    // Redis's order of checks: arity, protected commands, authentication.
+    // Redis's order of checks: arity, protected commands, authentication,
+    // commands refused in a transaction; then a client in MULTI queues.
     if (!cmd->ArityOk(args.size())) {
-      reply.Error(protocol::WrongArityError(cmd->name));
-      ++cmd->stats.rejected_calls;
+      RejectCommand(c, cmd, protocol::WrongArityError(cmd->name));
     } else if ((cmd->flags & commands::kCmdProtected) && !ProtectedAllowed(c)) {
-      reply.Error(
+      RejectCommand(
+          c, cmd,
           "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
           "\"local\", you can run it from a local connection, otherwise you need to set this "
           "option in the configuration file, and then restart the server.");
-      ++cmd->stats.rejected_calls;
     } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
-      reply.Error(protocol::kErrNoAuth);
-      ++cmd->stats.rejected_calls;
+      RejectCommand(c, cmd, protocol::kErrNoAuth);
+    } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
+      RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    } else if (c->in_multi() && !in_exec_ && !IsTransactionControl(cmd)) {
+      QueueCommand(c, cmd, args);
     } else {
       commands::CommandContext ctx;
       ctx.args = args;
@@ -418,18 +424,40 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       ctx.lazy_user_flush = settings_.lazy_user_flush;
       ctx.limits = &settings_.limits;
       ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
-      c->set_last_command(cmd->name);  // CLIENT LIST shows the running command
+      // CLIENT LIST shows the running command (EXEC while it runs its queue).
+      if (!in_exec_) c->set_last_command(cmd->name);
       uint64_t errors_in = reply.errors_written();
+      const uint64_t outer_inner_errors = exec_inner_errors_;
+      exec_inner_errors_ = 0;
       int64_t started = MonotonicUs();
       cmd->handler(ctx);
       cmd->stats.usec += MonotonicUs() - started;
+      // Errors of the commands an EXEC ran were counted by their own runs.
+      const uint64_t inner_errors = exec_inner_errors_;
+      exec_inner_errors_ = outer_inner_errors;
+      errors_before += inner_errors;
       // A command that blocked is counted when it is served (its re-run).
       if (ctx.block == nullptr || !ctx.block->requested) ++cmd->stats.calls;
-      if (reply.errors_written() != errors_in) ++cmd->stats.failed_calls;
+      if (reply.errors_written() - errors_in > inner_errors) ++cmd->stats.failed_calls;
       ++stats_.total_commands_processed;
     }
   }
   CountErrors(c, errors_before);
+}
+
+void Server::RejectCommand(Client* c, const commands::CommandSpec* cmd, std::string_view error) {
+  if (cmd != nullptr) ++cmd->stats.rejected_calls;
+  if (cmd != nullptr && cmd->name == "exec") {
+    // Redis's execCommandAbort: the transaction ends, and the reason is
+    // told without the generic ERR code.
+    std::string_view reason = error;
+    if (reason.rfind("ERR ", 0) == 0) reason.remove_prefix(4);
+    DiscardTransaction(c);
+    c->reply().Error("EXECABORT Transaction discarded because of: " + std::string(reason));
+    return;
+  }
+  if (c->in_multi()) c->multi_state()->dirty_exec = true;
+  c->reply().Error(error);
 }
 
 bool Server::ProtectedAllowed(const Client* c) const {
@@ -562,6 +590,7 @@ void Server::FreeClosedClients() {
 
 void Server::FreeClient(Client* c) {
   if (c->blocked()) UnblockClient(c);
+  DiscardTransaction(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket

@@ -22,6 +22,8 @@
 #include "server/active_expire.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/keyspace_observer.h"
+#include "server/multi.h"
 #include "storage/keyspace.h"
 
 namespace spindle::server {
@@ -126,6 +128,12 @@ class Server {
   // error. Returns false when c is not blocked.
   bool UnblockByRequest(Client* c, bool with_error);
 
+  // Transactions (multi.cc).
+  WatchRegistry& watches() { return *watches_; }
+  void ExecTransaction(Client* c);
+  // Ends c's MULTI state and drops its watches.
+  void DiscardTransaction(Client* c);
+
   // Applies a config directive changed at run time (CONFIG SET).
   Status ApplyConfigChange(std::string_view name);
 
@@ -159,6 +167,14 @@ class Server {
   void CountUnblockedCall(Client* c, bool failed);
   static std::string WaitKey(int db, std::string_view key);
   void RefreshSettings();
+  // multi.cc: commands run at once even inside MULTI; queueing.
+  static bool IsTransactionControl(const commands::CommandSpec* cmd);
+  void QueueCommand(Client* c, const commands::CommandSpec* cmd,
+                    std::span<const std::string_view> args);
+  // A command refused before running: the error, the rejected-call count,
+  // and for a client in MULTI the mark that makes EXEC abort (Redis's
+  // rejectCommand; a refused EXEC itself discards the transaction).
+  void RejectCommand(Client* c, const commands::CommandSpec* cmd, std::string_view error);
   void DatabasesCron();
   // Whether a protected command (DEBUG) may run for c (enable-debug-command).
   bool ProtectedAllowed(const Client* c) const;
@@ -173,6 +189,12 @@ class Server {
   Config config_;
   std::unique_ptr<net::EventLoop> loop_;
   std::unique_ptr<storage::Keyspace> keyspace_;
+  std::unique_ptr<WatchRegistry> watches_;
+  std::unique_ptr<ServerKeyspaceObserver> observer_;
+  // Errors answered by the commands an EXEC ran (counted by those runs, so
+  // not again for EXEC itself).
+  uint64_t exec_inner_errors_ = 0;
+  bool in_exec_ = false;  // EXEC is running its queue (Redis's server.in_exec)
   commands::CommandTable commands_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   int listen_port_ = 0;

@@ -127,6 +127,10 @@ std::optional<Value> Database::Take(std::string_view key, int64_t now_ms, int64_
   return v;
 }
 
+bool Database::ContainsRaw(std::string_view key) const {
+  return keys_.FindNoStep(key, HashKey(key)) != nullptr;
+}
+
 int64_t Database::GetExpire(std::string_view key) const {
   uint64_t hash = HashKey(key);
   const KeyEntry* e = keys_.FindNoStep(key, hash);

@@ -74,6 +74,15 @@ class Database {
   // count as absent).
   bool Delete(std::string_view key, int64_t now_ms);
 
+  // Whether key is in the table at all, logically expired or not (Redis's
+  // dictFind on db->dict; WATCH needs the distinction).
+  bool ContainsRaw(std::string_view key) const;
+  // Redis's keyIsExpired: the key has a TTL that has passed (it may still
+  // be in the table, waiting for lazy or active expiry).
+  bool IsLogicallyExpired(std::string_view key, int64_t now_ms) const {
+    int64_t when = GetExpire(key);
+    return when >= 0 && when < now_ms;
+  }
   // Absolute expiry in unix ms, or -1 when the key has none (or is absent).
   int64_t GetExpire(std::string_view key) const;
   // Sets the absolute expiry of an existing key.

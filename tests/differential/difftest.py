@@ -38,6 +38,8 @@ import servers  # noqa: E402
 # Relative weight of each family in a mixed stream (unknown families: 2).
 FAMILY_WEIGHTS = {"strings": 6, "keys": 3, "connection": 1}
 REPLY_TIMEOUT = 10.0
+# --resp3: every stream connection speaks RESP3 (HELLO 3 on connect).
+RESP_VERSION = 2
 TOLERANCE = {"ttl": 1, "pttl": 1000, "idletime": 60}
 # A full SCAN iteration stops after this many calls (a cursor that never
 # comes back to 0 is a bug; the partial result then mismatches).
@@ -301,6 +303,8 @@ class Side:
             self.conn.close()
         self.conn = RawConnection(self.server.host, self.server.port,
                                   timeout=REPLY_TIMEOUT)
+        if RESP_VERSION == 3:
+            self.conn.call([b"HELLO", b"3"])
 
     def send(self, argv):
         from resp import encode
@@ -489,6 +493,8 @@ def main(argv=None):
                    help="comma list, default all: " + ",".join(discover_families()))
     p.add_argument("--spindle", default=os.environ.get("SPINDLE_SERVER", servers.DEFAULT_SPINDLE))
     p.add_argument("--redis", default=servers.REDIS_SERVER)
+    p.add_argument("--resp3", action="store_true",
+                   help="the stream's connections speak RESP3 (HELLO 3)")
     p.add_argument("--self-test", action="store_true",
                    help="redis-server against a second redis-server (must be 0 mismatches)")
     p.add_argument("--replay", type=int, default=None, metavar="IDX",
@@ -501,6 +507,8 @@ def main(argv=None):
                    help="with --replay, print only the commands (pipe into redis-cli)")
     p.add_argument("--verbose", "-v", action="store_true", help="print every command and reply")
     args = p.parse_args(argv)
+    global RESP_VERSION
+    RESP_VERSION = 3 if args.resp3 else 2
 
     seed = args.seed if args.seed is not None else random.randrange(1 << 31)
     families = select_families(args.families)

@@ -360,6 +360,8 @@ def run_hrandfield(side, argv):
     count = _int_or_none(argv[2]) if len(argv) > 2 else None
     with_values = len(argv) > 3
     if with_values:
+        if reply and all(isinstance(e, list) for e in reply):
+            reply = [x for pair in reply for x in pair]  # RESP3: [field, value] pairs
         if len(reply) % 2:
             return b"+odd withvalues reply " + raw
         entries = list(zip(reply[0::2], reply[1::2]))

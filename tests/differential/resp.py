@@ -165,13 +165,26 @@ class _BytesReader:
             if n < 0:
                 return None, nxt
             return self.d[nxt:nxt + n], nxt + n + 2
-        if t == b"*":
+        if t in (b"*", b"~", b">", b"%"):
+            # RESP3 sets and pushes read as arrays, maps as flat
+            # name/value arrays (what the comparators expect of RESP2).
             n = int(head)
             if n < 0:
                 return None, nxt
+            if t == b"%":
+                n *= 2
             out = []
             for _ in range(n):
                 v, nxt = self.value(nxt)
                 out.append(v)
             return out, nxt
+        if t == b"_":
+            return None, nxt
+        if t in (b",", b"("):
+            return head, nxt
+        if t == b"#":
+            return head == b"t", nxt
+        if t == b"=":
+            n = int(head)
+            return self.d[nxt + 4:nxt + n], nxt + n + 2
         raise ValueError("unsupported type %r" % t)

@@ -238,13 +238,14 @@ def test_hello_3(server, backend):
     c = raw(server)
     try:
         reply = c.call([b"HELLO", b"3"])
-        if backend == "redis-reference":
-            assert reply.startswith(b"%7\r\n")  # a RESP3 map
-        else:
-            # Spindle speaks RESP2 only until RESP3 lands: HELLO 3 gets the
-            # same error Redis gives for any unsupported version.
-            assert reply == b"-NOPROTO unsupported protocol version\r\n"
-            assert c.call([b"PING"]) == b"+PONG\r\n"
+        assert reply.startswith(b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n")  # a RESP3 map
+        assert b"$5\r\nproto\r\n:3\r\n" in reply
+        assert c.call([b"GET", b"no-such-key"]) == b"_\r\n"      # RESP3 null
+        c.call([b"DEL", b"h"])
+        c.call([b"HSET", b"h", b"f", b"v"])
+        assert c.call([b"HGETALL", b"h"]) == b"%1\r\n$1\r\nf\r\n$1\r\nv\r\n"
+        assert c.call([b"HELLO", b"2"]).startswith(b"*14\r\n")    # and back
+        assert c.call([b"GET", b"no-such-key"]) == b"$-1\r\n"
     finally:
         c.close()
 

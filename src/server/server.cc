@@ -103,6 +103,7 @@ void Server::RegisterCommands() {
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
   RegisterTransactionCommands(&commands_);
+  RegisterDiagnosticCommands(&commands_);
 }
 
 Status Server::Start() {
@@ -431,18 +432,38 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       exec_inner_errors_ = 0;
       int64_t started = MonotonicUs();
       cmd->handler(ctx);
-      cmd->stats.usec += MonotonicUs() - started;
+      const int64_t duration_us = MonotonicUs() - started;
+      cmd->stats.usec += duration_us;
       // Errors of the commands an EXEC ran were counted by their own runs.
       const uint64_t inner_errors = exec_inner_errors_;
       exec_inner_errors_ = outer_inner_errors;
       errors_before += inner_errors;
       // A command that blocked is counted when it is served (its re-run).
-      if (ctx.block == nullptr || !ctx.block->requested) ++cmd->stats.calls;
+      if (ctx.block == nullptr || !ctx.block->requested) {
+        ++cmd->stats.calls;
+        RecordDuration(c, cmd, args, duration_us);
+      }
       if (reply.errors_written() - errors_in > inner_errors) ++cmd->stats.failed_calls;
       ++stats_.total_commands_processed;
     }
   }
   CountErrors(c, errors_before);
+}
+
+void Server::RecordDuration(Client* c, const commands::CommandSpec* cmd,
+                            std::span<const std::string_view> args, int64_t duration_us) {
+  const int64_t threshold = settings_.slowlog_log_slower_than_us;
+  if (threshold >= 0 && duration_us >= threshold && !(cmd->flags & commands::kCmdSkipSlowlog)) {
+    std::vector<int> redacted = RedactedArgs(*cmd, args);
+    slowlog_.Push(args, redacted, duration_us, Clock::NowMs() / 1000, c->PeerId(), c->name(),
+                  settings_.slowlog_max_len);
+  }
+  const int64_t latency_ms = duration_us / 1000;
+  if (settings_.latency_monitor_threshold_ms > 0 &&
+      latency_ms >= settings_.latency_monitor_threshold_ms) {
+    latency_.Add((cmd->flags & commands::kCmdFast) ? "fast-command" : "command", latency_ms,
+                 Clock::NowMs() / 1000);
+  }
 }
 
 void Server::RejectCommand(Client* c, const commands::CommandSpec* cmd, std::string_view error) {
@@ -485,6 +506,10 @@ void Server::RefreshSettings() {
   l.zset_max_listpack_value = num("zset-max-listpack-value");
   l.list_max_listpack_size = num("list-max-listpack-size");
   l.list_compress_depth = num("list-compress-depth");
+  settings_.slowlog_log_slower_than_us = num("slowlog-log-slower-than");
+  settings_.slowlog_max_len = static_cast<size_t>(num("slowlog-max-len"));
+  settings_.latency_monitor_threshold_ms = num("latency-monitor-threshold");
+  slowlog_.Trim(settings_.slowlog_max_len);
 }
 
 void Server::CountErrors(Client* c, uint64_t errors_before) {

@@ -24,6 +24,7 @@
 #include "server/config.h"
 #include "server/keyspace_observer.h"
 #include "server/multi.h"
+#include "server/slowlog.h"
 #include "storage/keyspace.h"
 
 namespace spindle::server {
@@ -69,6 +70,9 @@ struct RuntimeSettings {
   bool lazy_user_flush = false;
   std::string enable_debug_command = "no";  // no | yes | local
   storage::EncodingLimits limits;
+  int64_t slowlog_log_slower_than_us = 10000;  // < 0: off
+  size_t slowlog_max_len = 128;
+  int64_t latency_monitor_threshold_ms = 0;    // 0: off
 };
 
 class Server {
@@ -128,6 +132,10 @@ class Server {
   // error. Returns false when c is not blocked.
   bool UnblockByRequest(Client* c, bool with_error);
 
+  // SLOWLOG and LATENCY (slowlog.h).
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency() { return latency_; }
+
   // Transactions (multi.cc).
   WatchRegistry& watches() { return *watches_; }
   void ExecTransaction(Client* c);
@@ -167,6 +175,9 @@ class Server {
   void CountUnblockedCall(Client* c, bool failed);
   static std::string WaitKey(int db, std::string_view key);
   void RefreshSettings();
+  // After a command ran: slow log and latency monitor (Redis's call()).
+  void RecordDuration(Client* c, const commands::CommandSpec* cmd,
+                      std::span<const std::string_view> args, int64_t duration_us);
   // multi.cc: commands run at once even inside MULTI; queueing.
   static bool IsTransactionControl(const commands::CommandSpec* cmd);
   void QueueCommand(Client* c, const commands::CommandSpec* cmd,
@@ -193,6 +204,8 @@ class Server {
   std::unique_ptr<ServerKeyspaceObserver> observer_;
   // Errors answered by the commands an EXEC ran (counted by those runs, so
   // not again for EXEC itself).
+  SlowLog slowlog_;
+  LatencyMonitor latency_;
   uint64_t exec_inner_errors_ = 0;
   bool in_exec_ = false;  // EXEC is running its queue (Redis's server.in_exec)
   commands::CommandTable commands_;

@@ -103,7 +103,9 @@ void Server::ServeReadyKeys() {
         if (v->type() != WantedType(*cmd)) continue;
         std::vector<std::string_view> argv(state->args.begin(), state->args.end());
         commands::BlockRequest again;
+        reprocessing_ = true;  // MONITOR saw the command when it blocked
         RunCommand(c, argv, &again);
+        reprocessing_ = false;
         if (again.requested) break;  // nothing left for it: the key is drained
         UnblockClient(c);
         QueueWrite(c);

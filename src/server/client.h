@@ -107,6 +107,21 @@ class Client : public commands::Session, public net::FdHandler {
   // Drops the state (the server unwatches first).
   void ResetMultiState() { multi_.reset(); }
 
+  // MONITOR (the server keeps the list of monitors).
+  bool monitor() const { return monitor_; }
+  void set_monitor(bool v) { monitor_ = v; }
+  // CLIENT NO-EVICT.
+  bool no_evict() const { return no_evict_; }
+  void set_no_evict(bool v) { no_evict_ = v; }
+  // CLIENT REPLY: kSkipNext becomes kSkip once the CLIENT REPLY SKIP
+  // command is done; kSkip silences one command, then back to kOn.
+  enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkip };
+  ReplyMode reply_mode() const { return reply_mode_; }
+  void set_reply_mode(ReplyMode m) { reply_mode_ = m; }
+  // Waiting for CLIENT PAUSE to end, its next command unread.
+  bool postponed() const { return postponed_; }
+  void set_postponed(bool v) { postponed_ = v; }
+
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
@@ -134,6 +149,10 @@ class Client : public commands::Session, public net::FdHandler {
   std::unique_ptr<MultiState> multi_;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
+  bool monitor_ = false;
+  bool no_evict_ = false;
+  bool postponed_ = false;
+  ReplyMode reply_mode_ = ReplyMode::kOn;
 };
 
 }  // namespace spindle::server

@@ -433,12 +433,14 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   // Redis's order of the flag letters (getClientInfoString).
   const MultiState* m = c.multi_state();
   std::string flags;
+  if (c.monitor()) flags += 'O';
   if (c.in_multi()) flags += 'x';
-  if (c.blocked()) flags += 'b';
+  if (c.blocked() || c.postponed()) flags += 'b';
   if (m != nullptr && m->dirty_cas) flags += 'd';
   if (c.close_after_reply()) flags += 'c';
   if (c.close_asap()) flags += 'A';
   if (c.peer().unix_socket) flags += 'U';
+  if (c.no_evict()) flags += 'e';
   if (flags.empty()) flags = "N";
   std::string line;
   line.reserve(320);
@@ -533,6 +535,7 @@ void RegisterConnectionCommands(commands::CommandTable* table) {
   client.subcommands.push_back(cmd("client|kill", -3, kAdminFlags, kAclConnection, ClientKill,
                                    "Kill the connection of a client", "2.4.0",
                                    "O(N) where N is the number of client connections"));
+  RegisterClientControlCommands(table, &client);
   table->Add(std::move(client));
 }
 

@@ -340,7 +340,7 @@ void Server::HandleReadable(Client* c) {
 
 void Server::ProcessInput(Client* c) {
   net::Buffer& q = c->query();
-  while (!c->closing() && !c->blocked() && !q.empty()) {
+  while (!c->closing() && !c->blocked() && !c->postponed() && !q.empty()) {
     size_t consumed = 0;
     auto status = c->parser().Parse(q.data(), q.size(), &consumed, &argv_);
     if (status == protocol::RespParser::Status::kNeedMore) break;
@@ -355,7 +355,15 @@ void Server::ProcessInput(Client* c) {
       q.Consume(q.size());
       break;
     }
-    if (!argv_.empty()) ExecuteCommand(c, argv_);
+    if (!argv_.empty()) {
+      // CLIENT PAUSE: the command stays in the buffer, unread, until the
+      // pause ends (the parser finds it again then).
+      if (pause_type_ != PauseType::kNone && MustPostpone(c, argv_)) {
+        Postpone(c);
+        break;
+      }
+      ExecuteCommand(c, argv_);
+    }
     q.Consume(consumed);
   }
   if (q.empty() && q.capacity() > kQueryBufferKeep) q.Release();
@@ -371,7 +379,24 @@ void Server::QueueWrite(Client* c) {
 
 void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   commands::BlockRequest block;
-  RunCommand(c, args, &block);
+  // CLIENT REPLY OFF / SKIP: the command's reply goes to a scratch buffer.
+  const Client::ReplyMode mode = c->reply_mode();
+  const bool silenced = mode == Client::ReplyMode::kOff || mode == Client::ReplyMode::kSkip;
+  if (silenced) {
+    ChunkedBuffer scratch;
+    c->reply().set_output(&scratch);
+    RunCommand(c, args, &block);
+    c->reply().set_output(&c->output());
+    // CLIENT REPLY ON answers OK once replies are on again.
+    if (c->reply_mode() == Client::ReplyMode::kOn) c->output().Append(scratch.ToString());
+  } else {
+    RunCommand(c, args, &block);
+  }
+  if (c->reply_mode() == Client::ReplyMode::kSkip) {
+    c->set_reply_mode(Client::ReplyMode::kOn);
+  } else if (c->reply_mode() == Client::ReplyMode::kSkipNext) {
+    c->set_reply_mode(Client::ReplyMode::kSkip);
+  }
   if (block.requested) BlockClient(c, args, block);
   // Writes may have made keys ready for blocked clients: serve them now, in
   // the order the keys became ready, before the next command runs.
@@ -443,6 +468,8 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
         ++cmd->stats.calls;
         RecordDuration(c, cmd, args, duration_us);
       }
+      // Monitors see a command once, after it ran (or blocked).
+      if (!reprocessing_) FeedMonitors(c, cmd, args);
       if (reply.errors_written() - errors_in > inner_errors) ++cmd->stats.failed_calls;
       ++stats_.total_commands_processed;
     }
@@ -601,7 +628,8 @@ void Server::BeforeSleep() {
   }
   pending_writes_.clear();
   FreeClosedClients();
-  if (settings_.active_expire_enabled) {
+  // While clients are paused nothing may change the dataset: no expiry.
+  if (settings_.active_expire_enabled && pause_type_ == PauseType::kNone) {
     expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
                    settings_.active_expire_effort);
   }
@@ -615,6 +643,8 @@ void Server::FreeClosedClients() {
 
 void Server::FreeClient(Client* c) {
   if (c->blocked()) UnblockClient(c);
+  ForgetPostponed(c);
+  StopMonitoring(c);
   DiscardTransaction(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
@@ -635,7 +665,7 @@ int64_t Server::Cron() {
 }
 
 void Server::DatabasesCron() {
-  if (settings_.active_expire_enabled) {
+  if (settings_.active_expire_enabled && pause_type_ == PauseType::kNone) {
     expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kSlow, config_.values().hz,
                    settings_.active_expire_effort);
   }

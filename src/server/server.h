@@ -136,6 +136,16 @@ class Server {
   SlowLog& slowlog() { return slowlog_; }
   LatencyMonitor& latency() { return latency_; }
 
+  // client_control.cc: MONITOR, CLIENT PAUSE.
+  void StartMonitoring(Client* c) {
+    c->set_monitor(true);
+    monitors_.push_back(c->id());
+  }
+  void StopMonitoring(Client* c);
+  enum class PauseType : uint8_t { kNone, kWrite, kAll };
+  void PauseClients(PauseType type, int64_t end_ms);
+  void UnpauseClients();
+
   // Transactions (multi.cc).
   WatchRegistry& watches() { return *watches_; }
   void ExecTransaction(Client* c);
@@ -175,6 +185,13 @@ class Server {
   void CountUnblockedCall(Client* c, bool failed);
   static std::string WaitKey(int db, std::string_view key);
   void RefreshSettings();
+  // client_control.cc: shows a command that ran to the monitors.
+  void FeedMonitors(Client* c, const commands::CommandSpec* cmd,
+                    std::span<const std::string_view> args);
+  // Whether c's next command (args) must wait for the pause to end.
+  bool MustPostpone(Client* c, std::span<const std::string_view> args);
+  void Postpone(Client* c);
+  void ForgetPostponed(Client* c);
   // After a command ran: slow log and latency monitor (Redis's call()).
   void RecordDuration(Client* c, const commands::CommandSpec* cmd,
                       std::span<const std::string_view> args, int64_t duration_us);
@@ -204,6 +221,12 @@ class Server {
   std::unique_ptr<ServerKeyspaceObserver> observer_;
   // Errors answered by the commands an EXEC ran (counted by those runs, so
   // not again for EXEC itself).
+  std::vector<uint64_t> monitors_;   // client ids, in MONITOR order
+  PauseType pause_type_ = PauseType::kNone;
+  int64_t pause_end_ms_ = 0;
+  net::TimerId pause_timer_ = 0;
+  std::vector<uint64_t> postponed_;  // client ids, in arrival order
+  bool reprocessing_ = false;        // a blocked command runs again
   SlowLog slowlog_;
   LatencyMonitor latency_;
   uint64_t exec_inner_errors_ = 0;

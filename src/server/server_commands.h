@@ -15,6 +15,10 @@ class Server;
 void RegisterConnectionCommands(commands::CommandTable* table);
 void RegisterServerCommands(commands::CommandTable* table);
 void RegisterIntrospectionCommands(commands::CommandTable* table);
+// MONITOR, RESET, and CLIENT REPLY / PAUSE / UNPAUSE / NO-EVICT (added to
+// the CLIENT container being built).
+void RegisterClientControlCommands(commands::CommandTable* table,
+                                   commands::CommandSpec* client);
 
 // The client handle behind a command context (always a server::Client).
 Client* ClientOf(commands::CommandContext& ctx);

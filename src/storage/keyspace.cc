@@ -53,7 +53,7 @@ KeyEntry* Database::FindLive(std::string_view key, uint64_t hash, int64_t now_ms
   if (e == nullptr || !e->has_expire()) return e;
   // Redis's keyIsExpired: expired only once now is past the deadline.
   if (FindExpire(e, hash)->when_ms >= now_ms) return e;
-  RemoveExpired(e, hash);
+  if (expiry_paused_ == nullptr || !*expiry_paused_) RemoveExpired(e, hash);
   return nullptr;
 }
 
@@ -323,7 +323,7 @@ void BackgroundFreer::Run() {
 
 Keyspace::Keyspace(int databases) : freer_(std::make_unique<BackgroundFreer>()) {
   dbs_.reserve(databases);
-  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_));
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_, &expiry_paused_));
 }
 
 void Keyspace::FlushAll(BackgroundFreer* freer) {

@@ -49,8 +49,12 @@ class Database {
  public:
   // key_ready and observer point at the Keyspace's (installed later).
   Database(int index, KeyspaceStats* stats, const KeyReadyHook* key_ready = nullptr,
-           KeyspaceObserver* const* observer = nullptr)
-      : index_(index), stats_(stats), key_ready_(key_ready), observer_(observer) {}
+           KeyspaceObserver* const* observer = nullptr, const bool* expiry_paused = nullptr)
+      : index_(index),
+        stats_(stats),
+        key_ready_(key_ready),
+        observer_(observer),
+        expiry_paused_(expiry_paused) {}
 
   int index() const { return index_; }
   // Who hears about modified keys and keyspace events (never null).
@@ -151,6 +155,7 @@ class Database {
   KeyspaceStats* stats_;
   const KeyReadyHook* key_ready_;
   KeyspaceObserver* const* observer_;
+  const bool* expiry_paused_;
   int64_t avg_ttl_ = 0;
   using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
   using ExpireTable = HashTable<ExpireEntry, ExpireEntryTraits>;
@@ -225,6 +230,10 @@ class Keyspace {
   // The server's observer (WATCH, tracking, notifications); null restores
   // the no-op one. Not owned.
   void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  // CLIENT PAUSE: while paused, lookups treat expired keys as absent but do
+  // not delete them (nothing may change the dataset), as Redis's
+  // expireIfNeeded during a pause.
+  void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
   KeyspaceObserver& observer() const {
     return observer_ != nullptr ? *observer_ : *NullKeyspaceObserver::Instance();
   }
@@ -239,6 +248,7 @@ class Keyspace {
   std::unique_ptr<BackgroundFreer> freer_;
   KeyReadyHook key_ready_;
   KeyspaceObserver* observer_ = nullptr;
+  bool expiry_paused_ = false;
   uint64_t dirty_ = 0;
 };
 

@@ -55,7 +55,7 @@ char* WriteVarint(char* p, uint64_t v) {
   return p;
 }
 
-const char* ReadVarint(const char* p, uint64_t* v) {
+const char* ReadVarintSlow(const char* p, uint64_t* v) {
   uint64_t out = 0;
   int shift = 0;
   for (;;) {
@@ -66,6 +66,16 @@ const char* ReadVarint(const char* p, uint64_t* v) {
   }
   *v = out;
   return p;
+}
+
+// One byte, the common case, without the loop.
+inline const char* ReadVarint(const char* p, uint64_t* v) {
+  const auto b = static_cast<unsigned char>(*p);
+  if (b < 0x80) {
+    *v = b;
+    return p + 1;
+  }
+  return ReadVarintSlow(p, v);
 }
 
 // The varint a score is written as when it is an exact integer, or

@@ -103,8 +103,8 @@ void WalkListpack(const char* lp, size_t bytes, Fn&& fn) {
 
 // One generator for every hash (HRANDFIELD): splitmix64 seeded from the clock.
 uint64_t NextRandom() {
-  static uint64_t state = static_cast<uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
+  static uint64_t state =
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -291,7 +291,8 @@ bool HashValue::Set(std::string_view field, std::string_view value, const Encodi
     size_t at = ListpackFind(field);
     if (at != kNotFound) {
       Pair old = ReadPair(lp_ + at);
-      const size_t value_at = static_cast<size_t>(old.value.data() - lp_) - VarintSize(old.value.size());
+      const size_t value_at =
+          static_cast<size_t>(old.value.data() - lp_) - VarintSize(old.value.size());
       const size_t old_len = static_cast<size_t>(old.end - lp_) - value_at;
       WriteString(ListpackSplice(value_at, old_len, Encoded(value)), value);
       return false;

@@ -125,7 +125,8 @@ LpEntry ReadEntry(const char* p) {
     p += sizeof(double);
   } else {
     const uint64_t zigzag = v >> 1;
-    e.score = static_cast<double>(static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1));
+    e.score =
+        static_cast<double>(static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1));
   }
   e.end = p;
   return e;
@@ -323,8 +324,8 @@ class ZSetValue::Skiplist {
     for (int i = level_ - 1; i >= 0; --i) {
       rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
       while (p->levels()[i].forward != nullptr &&
-             ZElementLess(p->levels()[i].forward->score, p->levels()[i].forward->member(),
-                          x->score, member)) {
+             ZElementLess(p->levels()[i].forward->score, p->levels()[i].forward->member(), x->score,
+                          member)) {
         rank[i] += p->levels()[i].span;
         p = p->levels()[i].forward;
       }
@@ -363,8 +364,8 @@ class ZSetValue::Skiplist {
     const std::string_view member = x->member();
     for (int i = level_ - 1; i >= 0; --i) {
       while (p->levels()[i].forward != nullptr &&
-             ZElementLess(p->levels()[i].forward->score, p->levels()[i].forward->member(),
-                          x->score, member)) {
+             ZElementLess(p->levels()[i].forward->score, p->levels()[i].forward->member(), x->score,
+                          member)) {
         p = p->levels()[i].forward;
       }
       update[i] = p;
@@ -499,9 +500,7 @@ Encoding ZSetValue::encoding() const {
   return skiplist_form_ ? Encoding::kSkiplist : Encoding::kListpack;
 }
 
-size_t ZSetValue::HeapBytes() const {
-  return skiplist_form_ ? skiplist_->heap_bytes() : lp_bytes_;
-}
+size_t ZSetValue::HeapBytes() const { return skiplist_form_ ? skiplist_->heap_bytes() : lp_bytes_; }
 
 size_t ZSetValue::size() const { return skiplist_form_ ? skiplist_->length() : lp_count_; }
 
@@ -585,10 +584,9 @@ bool ZSetValue::Score(std::string_view member, double* score) const {
 }
 
 void ZSetValue::Insert(std::string_view member, double score, const EncodingLimits& limits) {
-  if (!skiplist_form_ &&
-      (static_cast<int64_t>(lp_count_) + 1 > limits.zset_max_listpack_entries ||
-       static_cast<int64_t>(member.size()) > limits.zset_max_listpack_value ||
-       lp_bytes_ + member.size() > kListpackMaxSafety)) {
+  if (!skiplist_form_ && (static_cast<int64_t>(lp_count_) + 1 > limits.zset_max_listpack_entries ||
+                          static_cast<int64_t>(member.size()) > limits.zset_max_listpack_value ||
+                          lp_bytes_ + member.size() > kListpackMaxSafety)) {
     ConvertToSkiplist();
   }
   if (skiplist_form_) {

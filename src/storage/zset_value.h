@@ -125,7 +125,8 @@ class ZSetValue final : public CollectionPayload {
   // index (see HashTable::Scan), returning the next cursor, 0 when done; an
   // element present from the first call to the last is visited at least
   // once. A listpack visits everything in order and returns 0 (Redis replies
-  // with the whole set).
+  // with the whole set). fn must not touch the set (a lookup would move the
+  // index's buckets under the walk).
   uint64_t Scan(uint64_t cursor,
                 const std::function<void(std::string_view member, double score)>& fn) const;
 

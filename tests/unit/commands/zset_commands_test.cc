@@ -397,7 +397,9 @@ TEST_F(ZSetCommandsTest, ZScanPagesASkiplist) {
         h.Run({"zadd", "z", "7", "x" + std::to_string(pages * 100 + j)});
       }
     } else if (pages < 60) {
-      for (int j = 0; j < 100; ++j) h.Run({"zrem", "z", "x" + std::to_string((pages - 30) * 100 + j)});
+      for (int j = 0; j < 100; ++j) {
+        h.Run({"zrem", "z", "x" + std::to_string((pages - 30) * 100 + j)});
+      }
     }
   } while (cursor != 0 && pages < 100000);
   EXPECT_EQ(cursor, 0u);

@@ -233,11 +233,12 @@ TEST_P(BothEncodings, CloneIsDeep) {
 // bytes.
 TEST_P(BothEncodings, ScoresRoundTripExactly) {
   const double inf = std::numeric_limits<double>::infinity();
-  const double scores[] = {0,     1,       -1,         63,          64,         -64,
-                           8191,  8192,    9007199254740992.0,      -9007199254740992.0,
-                           9007199254740994.0, -9007199254740994.0, 1e300,  -1e-300,
-                           0.1,   1.5,     -2.5,       inf,         -inf,       123456789012.0,
-                           9.3e18, -9.3e18, 5e-324,    4611686018427387904.0};
+  // Small and large integers on both sides of 2^53, fractions, infinities,
+  // the smallest denormal.
+  const std::vector<double> scores = {
+      0,          1,           -1,     63,      64,  -64, 8191, 8192, 0x1p53, -0x1p53,
+      0x1p53 + 2, -0x1p53 - 2, 1e300,  -1e-300, 0.1, 1.5, -2.5, inf,  -inf,   123456789012.0,
+      9.3e18,     -9.3e18,     5e-324, 0x1p62};
   for (size_t i = 0; i < std::size(scores); ++i) Add("m" + std::to_string(i), scores[i]);
   EXPECT_EQ(All(*z_), ref_);
   for (size_t i = 0; i < std::size(scores); ++i) {
@@ -272,8 +273,10 @@ TEST_P(BothEncodings, UpdateScoresAgainstReference) {
         ASSERT_EQ(r, i);
       }
       ZScoreRange range{50, 100, false, true};
-      const auto below = std::count_if(ref_.begin(), ref_.end(), [](auto& e) { return e.second < 50; });
-      const auto upto = std::count_if(ref_.begin(), ref_.end(), [](auto& e) { return e.second < 100; });
+      const auto below =
+          std::count_if(ref_.begin(), ref_.end(), [](auto& e) { return e.second < 50; });
+      const auto upto =
+          std::count_if(ref_.begin(), ref_.end(), [](auto& e) { return e.second < 100; });
       EXPECT_EQ(z_->ScoreRangeBegin(range), static_cast<size_t>(below));
       EXPECT_EQ(z_->ScoreRangeEnd(range), static_cast<size_t>(upto));
     }
@@ -283,9 +286,12 @@ TEST_P(BothEncodings, UpdateScoresAgainstReference) {
 
 // Empty, binary and long members (a 2-byte varint length, and 100 KB).
 TEST_P(BothEncodings, EmptyBinaryAndLargeMembers) {
-  const std::vector<std::string> members = {
-      "", std::string("\0", 1), std::string("\xff\x00\r\n", 4), std::string(200, 'm'),
-      std::string(100000, 'x'), "plain"};
+  const std::vector<std::string> members = {"",
+                                            std::string("\0", 1),
+                                            std::string("\xff\x00\r\n", 4),
+                                            std::string(200, 'm'),
+                                            std::string(100000, 'x'),
+                                            "plain"};
   for (size_t i = 0; i < members.size(); ++i) Add(members[i], static_cast<double>(i % 3));
   EXPECT_EQ(All(*z_), ref_);
   for (size_t i = 0; i < ref_.size(); ++i) {

@@ -7,8 +7,13 @@ pipelined raw RESP (RPUSH / HSET / SADD / ZADD, 100 elements per command,
 16-byte elements, 16-byte hash values), and (VmRSS after - VmRSS before) /
 elements is reported beside the encoding OBJECT ENCODING names.
 
+Cases: "large" is --keys x --elements (default 1,000 x 1,000: the full
+encodings); "small" is 100,000 keys of 10 elements (the compact encodings:
+listpack hashes and sorted sets, where the per-key overhead counts too).
+
   bench/memory_per_element.py [spindle-server path] [--keys 1000]
-      [--elements 1000] [--types list,hash,set,zset] [--redis /usr/bin/redis-server]
+      [--elements 1000] [--types list,hash,set,zset] [--cases large,small]
+      [--redis /usr/bin/redis-server]
 """
 import argparse
 import os
@@ -68,14 +73,20 @@ def main():
     ap.add_argument("--keys", type=int, default=1000)
     ap.add_argument("--elements", type=int, default=1000)
     ap.add_argument("--types", default="list,hash,set,zset")
+    ap.add_argument("--cases", default="large",
+                    help="comma list of large (--keys x --elements) and small (100000 x 10)")
     args = ap.parse_args()
-    print("| type | redis B/element | spindle B/element | spindle/redis | encodings (redis / spindle) |")
-    print("| --- | --- | --- | --- | --- |")
-    for kind in args.types.split(","):
-        r, r_enc = measure(args.redis, kind, args.keys, args.elements,
-                           ["--save", "", "--appendonly", "no"])
-        s, s_enc = measure(args.spindle, kind, args.keys, args.elements, [])
-        print("| %s | %.1f | %.1f | %.2f | %s / %s |" % (kind, r, s, s / r, r_enc, s_enc))
+    cases = {"large": (args.keys, args.elements), "small": (100000, 10)}
+    for case in args.cases.split(","):
+        keys, elements = cases[case]
+        print("\n%s: %d keys x %d elements\n" % (case, keys, elements))
+        print("| type | redis B/element | spindle B/element | spindle/redis | encodings (redis / spindle) |")
+        print("| --- | --- | --- | --- | --- |")
+        for kind in args.types.split(","):
+            r, r_enc = measure(args.redis, kind, keys, elements,
+                               ["--save", "", "--appendonly", "no"])
+            s, s_enc = measure(args.spindle, kind, keys, elements, [])
+            print("| %s | %.1f | %.1f | %.2f | %s / %s |" % (kind, r, s, s / r, r_enc, s_enc))
 
 
 if __name__ == "__main__":

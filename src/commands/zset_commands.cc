@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -1045,14 +1046,31 @@ void ZRandMemberCommand(CommandContext& ctx) {
     }
     std::vector<Element> out;
     const size_t size = z->size();
+    if (l > 0 && static_cast<uint64_t>(l) >= size) {
+      // The whole set, as Redis 7.0 replies it: its zset iterator walks from
+      // the tail, so the order is descending (both encodings).
+      ReplyElements(ctx, Collect(*z, 0, size, true), withscores);
+      return;
+    }
+    // A listpack reaches a rank by walking it: take its elements once.
+    std::vector<Element> listpack;
+    if (z->is_listpack()) listpack = Collect(*z, 0, size, false);
+    auto at = [&](size_t rank) { return z->is_listpack() ? listpack[rank] : z->At(rank); };
     if (l < 0) {
       // With repetitions: |count| independent picks.
       uint64_t n = static_cast<uint64_t>(-l);
       out.reserve(std::min<uint64_t>(n, 1 << 20));
       std::uniform_int_distribution<size_t> pick(0, size - 1);
-      for (uint64_t i = 0; i < n; ++i) out.push_back(z->At(pick(Rng())));
-    } else if (static_cast<uint64_t>(l) >= size) {
-      out = Collect(*z, 0, size, false);
+      for (uint64_t i = 0; i < n; ++i) out.push_back(at(pick(Rng())));
+    } else if (static_cast<uint64_t>(l) * 3 <= size) {
+      // Few of many distinct members: random ranks until enough distinct
+      // ones (Redis's case 4), without a table of every rank.
+      std::unordered_set<size_t> seen;
+      std::uniform_int_distribution<size_t> pick(0, size - 1);
+      while (out.size() < static_cast<size_t>(l)) {
+        size_t rank = pick(Rng());
+        if (seen.insert(rank).second) out.push_back(at(rank));
+      }
     } else {
       // Distinct members: a partial Fisher-Yates over the ranks.
       std::vector<size_t> ranks(size);
@@ -1061,7 +1079,7 @@ void ZRandMemberCommand(CommandContext& ctx) {
       for (size_t i = 0; i < n; ++i) {
         std::uniform_int_distribution<size_t> pick(i, size - 1);
         std::swap(ranks[i], ranks[pick(Rng())]);
-        out.push_back(z->At(ranks[i]));
+        out.push_back(at(ranks[i]));
       }
     }
     ReplyElements(ctx, out, withscores);
@@ -1088,10 +1106,11 @@ std::string ListpackScoreText(double score) {
   return DoubleToString(score);
 }
 
-// ZSCAN key cursor [MATCH pattern] [COUNT count]. The whole set is returned
-// in one call with cursor 0 (Redis does this for listpack sets; doing it for
-// every set keeps the guarantee that an element present throughout is
-// returned, at the cost of one O(n) call for a large set).
+// ZSCAN key cursor [MATCH pattern] [COUNT count] (Redis's scanGenericCommand
+// over a sorted set). A listpack set is returned whole with cursor 0; a
+// skiplist set pages through its member index with the reverse-binary
+// cursor, so an element present throughout an iteration is returned at
+// least once whatever the index's resizes.
 void ZScanCommand(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx.args[2], &cursor)) {
@@ -1108,18 +1127,34 @@ void ZScanCommand(CommandContext& ctx) {
   }
   ScanOptions opts;
   if (!ParseScanOptionsOrReply(ctx, 3, false, &opts)) return;
-  std::vector<Element> out;
-  z->Visit(0, z->size(), false, [&](std::string_view m, double s) {
-    if (!opts.pattern || GlobMatch(*opts.pattern, m)) out.push_back({std::string(m), s});
-    return true;
-  });
+  // Views into the set: nothing writes to it before the reply is built.
+  std::vector<std::pair<std::string_view, double>> out;
+  auto collect = [&](std::string_view m, double s) {
+    if (!opts.pattern || GlobMatch(*opts.pattern, m)) out.emplace_back(m, s);
+  };
+  if (z->is_listpack()) {
+    cursor = z->Scan(cursor, collect);  // everything, cursor 0
+  } else {
+    // Like Redis, COUNT counts members and scores, before MATCH filters,
+    // and a walk takes at most 10 * COUNT cursor steps.
+    const uint64_t wanted = static_cast<uint64_t>(opts.count);
+    uint64_t max_steps = wanted > std::numeric_limits<uint64_t>::max() / 10 ? wanted : wanted * 10;
+    uint64_t visited = 0;
+    auto counted = [&](std::string_view m, double s) {
+      visited += 2;
+      collect(m, s);
+    };
+    do {
+      cursor = z->Scan(cursor, counted);
+    } while (cursor != 0 && max_steps-- != 0 && visited < wanted);
+  }
   ctx.reply->ArrayHeader(2);
-  ctx.reply->Bulk("0");
+  ctx.reply->Bulk(std::to_string(cursor));
   ctx.reply->ArrayHeader(out.size() * 2);
-  for (const Element& e : out) {
-    ctx.reply->Bulk(e.member);
+  for (const auto& [member, score] : out) {
+    ctx.reply->Bulk(member);
     // Scores are the stored text: a listpack's d2string, a skiplist's %.17g.
-    ctx.reply->Bulk(z->is_listpack() ? ListpackScoreText(e.score) : DoubleToString(e.score));
+    ctx.reply->Bulk(z->is_listpack() ? ListpackScoreText(score) : DoubleToString(score));
   }
 }
 

@@ -1,23 +1,32 @@
 #pragma once
 // HashValue: the payload of a hash key, in Redis's two encodings.
 //
-//   listpack   a flat sequence of field/value pairs in insertion order, with
-//              linear lookups. Redis keeps small hashes this way and replies
-//              in this order (HGETALL, HKEYS, HSCAN ...), so Spindle keeps the
-//              same order: a new field goes to the end, an update keeps its
-//              place, a delete closes the gap.
+//   listpack   one malloc'd byte buffer of field/value pairs in insertion
+//              order, each string as a varint length then its bytes (the
+//              idea of Redis's listpack, without its back-lengths: nothing
+//              walks a hash backwards), with linear lookups. Redis keeps
+//              small hashes this way and replies in this order (HGETALL,
+//              HKEYS, HSCAN ...), so Spindle keeps the same order: a new field
+//              goes to the end, an update keeps its place, a delete closes the
+//              gap. The buffer is reallocated to its exact size on each write,
+//              as Redis's listpack is.
 //   hashtable  an intrusive HashTable (storage/hashtable.h) with incremental
 //              rehashing and the reverse-binary SCAN cursor; its order is the
-//              table's and differs from Redis's.
+//              table's and differs from Redis's. Each field is one allocation
+//              holding the chain link, both lengths and the field and value
+//              bytes (16 bytes of header: a 16-byte field with a 16-byte value
+//              is one 64-byte malloc chunk).
 //
 // A hash starts as a listpack and converts to a hashtable, once and for good
 // (Redis never converts back), when it would hold more than
 // hash-max-listpack-entries fields or a field or value longer than
-// hash-max-listpack-value bytes. The limits are passed to each write, so a
-// CONFIG SET takes effect at the next write as in Redis.
+// hash-max-listpack-value bytes, or when the listpack would pass 1 GiB
+// (Redis's lpSafeToAdd). The limits are passed to each write, so a CONFIG SET
+// takes effect at the next write as in Redis.
 //
 // Views returned by Get / ForEach / Scan / Random point into the payload and
-// stay valid until the next write to it.
+// stay valid until the next write to it; so a write must not be passed such a
+// view. Fields and values are at most 4 GiB - 1 bytes each.
 //
 // Thread: main thread (like every Value).
 
@@ -33,7 +42,6 @@
 #include <vector>
 
 #include "storage/encoding_limits.h"
-#include "storage/hashtable.h"
 #include "storage/value.h"
 
 namespace spindle::storage {
@@ -53,7 +61,7 @@ class HashValue final : public CollectionPayload {
   size_t Length() const override;
   size_t HeapBytes() const override;
 
-  bool is_listpack() const { return listpack_; }
+  bool is_listpack() const { return !hashtable_; }
 
   // The value of field, nullopt when absent. Does one step of rehash work
   // on a rehashing table, as Redis's lookups do.
@@ -94,27 +102,28 @@ class HashValue final : public CollectionPayload {
   void ConvertToHashtable();
 
  private:
-  struct Node {
-    Node* next = nullptr;
-    std::string field;
-    std::string value;
-  };
-  struct NodeTraits {
-    static std::string_view Key(const Node* n) { return n->field; }
-    static Node*& Next(Node* n) { return n->next; }
-    static Node* Next(const Node* n) { return n->next; }
-    static void Destroy(Node* n) { delete n; }
-  };
-  using Table = HashTable<Node, NodeTraits>;
+  struct Node;  // one field of the hashtable form (hash_value.cc)
+  class Table;  // the HashTable over those nodes
 
-  // Index of field in entries_, or -1.
-  ptrdiff_t ListpackFind(std::string_view field) const;
-  uint64_t NextRandom();
+  // Byte offset of field's pair in the listpack, or kNotFound.
+  static constexpr size_t kNotFound = ~size_t{0};
+  size_t ListpackFind(std::string_view field) const;
+  // Resizes the listpack bytes [offset, offset + old_len) to new_len bytes,
+  // moving what follows; returns where they start. Reallocates the buffer.
+  char* ListpackSplice(size_t offset, size_t old_len, size_t new_len);
+  void ListpackAppend(std::string_view field, std::string_view value);
+  void FreeListpack();
 
-  bool listpack_ = true;
-  std::vector<std::pair<std::string, std::string>> entries_;  // listpack form
-  Table table_;                                               // hashtable form
-  uint64_t rng_state_;
+  // The listpack form owns lp_ (lp_bytes_ bytes holding lp_count_ pairs,
+  // nullptr while empty); the hashtable form owns table_. One word of
+  // pointer and one of sizes keep the object in a 32-byte malloc chunk.
+  union {
+    char* lp_ = nullptr;
+    Table* table_;
+  };
+  uint32_t lp_bytes_ = 0;
+  uint32_t lp_count_ : 31 = 0;
+  uint32_t hashtable_ : 1 = 0;
 };
 
 }  // namespace spindle::storage

@@ -2,119 +2,235 @@
 // skiplist with a span per link, as Redis's t_zset.c describes it): the span
 // of a link counts the level-0 steps it jumps, so summing spans on the way
 // down gives a rank, and a rank is found by descending while the running sum
-// stays below it.
+// stays below it. Its nodes double as the entries of the member index, so
+// where Redis keeps a skiplist node and a dict entry (and shares the member
+// sds between them), Spindle keeps one allocation per element.
 
 #include "storage/zset_value.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "storage/hashtable.h"
 
 namespace spindle::storage {
 namespace {
+
+// Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack that would grow past it
+// converts to a skiplist (lpSafeToAdd). It also keeps lp_bytes_ in 32 bits.
+constexpr size_t kListpackMaxSafety = size_t{1} << 30;
 
 // A listpack keeps a score as its text (Redis's d2string, an integer when it
 // is one), so -0 is stored, and read back, as 0. The skiplist keeps -0.
 double ListpackScore(double score) { return score == 0 ? 0.0 : score; }
 
+// ---------------------------------------------------------------------------
+// Listpack entry codec: [varint member length][member][score]. A score that
+// is an integer of magnitude at most 2^53 (exact in a double) is the varint
+// of its zigzag form shifted left once (even); any other is the varint 1
+// followed by the 8 bytes of the double. Small integer scores, the common
+// case, take one byte.
+
+constexpr double kMaxExactInt = 9007199254740992.0;  // 2^53
+constexpr uint64_t kDoubleMarker = 1;
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+char* WriteVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+const char* ReadVarintSlow(const char* p, uint64_t* v) {
+  uint64_t out = 0;
+  int shift = 0;
+  for (;;) {
+    const auto b = static_cast<unsigned char>(*p++);
+    out |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) break;
+    shift += 7;
+  }
+  *v = out;
+  return p;
+}
+
+// One byte, the common case, without the loop.
+inline const char* ReadVarint(const char* p, uint64_t* v) {
+  const auto b = static_cast<unsigned char>(*p);
+  if (b < 0x80) {
+    *v = b;
+    return p + 1;
+  }
+  return ReadVarintSlow(p, v);
+}
+
+// The varint a score is written as when it is an exact integer, or
+// kDoubleMarker.
+uint64_t ScoreTag(double score) {
+  if (score >= -kMaxExactInt && score <= kMaxExactInt && std::trunc(score) == score) {
+    const auto i = static_cast<int64_t>(score);
+    const uint64_t zigzag = (static_cast<uint64_t>(i) << 1) ^ static_cast<uint64_t>(i >> 63);
+    return zigzag << 1;
+  }
+  return kDoubleMarker;
+}
+
+size_t EntrySize(std::string_view member, double score) {
+  const uint64_t tag = ScoreTag(score);
+  return VarintSize(member.size()) + member.size() +
+         (tag == kDoubleMarker ? 1 + sizeof(double) : VarintSize(tag));
+}
+
+char* WriteEntry(char* p, std::string_view member, double score) {
+  p = WriteVarint(p, member.size());
+  if (!member.empty()) std::memcpy(p, member.data(), member.size());
+  p += member.size();
+  const uint64_t tag = ScoreTag(score);
+  p = WriteVarint(p, tag);
+  if (tag == kDoubleMarker) {
+    std::memcpy(p, &score, sizeof(double));
+    p += sizeof(double);
+  }
+  return p;
+}
+
+struct LpEntry {
+  std::string_view member;
+  double score;
+  const char* end;  // where the next entry starts
+};
+
+LpEntry ReadEntry(const char* p) {
+  LpEntry e;
+  uint64_t v;
+  p = ReadVarint(p, &v);
+  e.member = std::string_view(p, v);
+  p = ReadVarint(p + v, &v);
+  if (v == kDoubleMarker) {
+    std::memcpy(&e.score, p, sizeof(double));
+    p += sizeof(double);
+  } else {
+    const uint64_t zigzag = v >> 1;
+    e.score =
+        static_cast<double>(static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1));
+  }
+  e.end = p;
+  return e;
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// The skiplist form.
 
 class ZSetValue::Skiplist {
  public:
-  struct Node;
-  struct Level {
-    Node* forward = nullptr;
-    size_t span = 0;
-  };
-  struct Node {
-    std::string member;
-    double score = 0;
-    Node* backward = nullptr;
-    std::vector<Level> levels;
-  };
   static constexpr int kMaxLevel = 32;
 
-  Skiplist() : header_(new Node) { header_->levels.resize(kMaxLevel); }
-  ~Skiplist() {
-    Node* x = header_->levels[0].forward;
-    while (x != nullptr) {
-      Node* next = x->levels[0].forward;
-      delete x;
-      x = next;
+  struct Node;
+  struct Level {
+    Node* forward;
+    size_t span;
+  };
+  // One element: [index link | backward | score | member length | height |
+  // levels[height] | member bytes], one allocation. A 16-byte member on one
+  // level (3 nodes in 4) is 64 bytes.
+  struct Node {
+    Node* hnext;  // the member index's chain
+    Node* backward;
+    double score;
+    uint32_t len;
+    uint8_t height;
+
+    Level* levels() { return reinterpret_cast<Level*>(this + 1); }
+    const Level* levels() const { return reinterpret_cast<const Level*>(this + 1); }
+    Node* next() const { return levels()[0].forward; }
+    std::string_view member() const {
+      return std::string_view(reinterpret_cast<const char*>(levels() + height), len);
     }
-    delete header_;
-  }
+    size_t bytes_used() const { return sizeof(Node) + height * sizeof(Level) + len; }
+
+    static Node* Create(int height, double score, std::string_view member) {
+      auto* n = static_cast<Node*>(
+          std::malloc(sizeof(Node) + static_cast<size_t>(height) * sizeof(Level) + member.size()));
+      if (n == nullptr) throw std::bad_alloc();
+      n->hnext = nullptr;
+      n->backward = nullptr;
+      n->score = score;
+      n->len = static_cast<uint32_t>(member.size());
+      n->height = static_cast<uint8_t>(height);
+      for (int i = 0; i < height; ++i) n->levels()[i] = Level{nullptr, 0};
+      if (!member.empty()) {
+        std::memcpy(reinterpret_cast<char*>(n->levels() + height), member.data(), member.size());
+      }
+      return n;
+    }
+    static void Destroy(Node* n) { std::free(n); }
+  };
+  struct NodeTraits {
+    static std::string_view Key(const Node* n) { return n->member(); }
+    static Node*& Next(Node* n) { return n->hnext; }
+    static Node* Next(const Node* n) { return n->hnext; }
+    static void Destroy(Node* n) { Node::Destroy(n); }
+  };
+  using Index = HashTable<Node, NodeTraits>;
+
+  Skiplist() : header_(Node::Create(kMaxLevel, 0, {})) {}
+  // The index owns the element nodes and frees them.
+  ~Skiplist() { Node::Destroy(header_); }
   Skiplist(const Skiplist&) = delete;
   Skiplist& operator=(const Skiplist&) = delete;
 
-  size_t length() const { return length_; }
-  Node* first() const { return header_->levels[0].forward; }
+  size_t length() const { return index_.size(); }
+  Node* first() const { return header_->next(); }
+  Node* last() const { return tail_; }
 
-  Node* Find(std::string_view member) const {
-    auto it = dict_.find(member);
-    return it == dict_.end() ? nullptr : it->second;
-  }
+  // A lookup does a step of rehash work, as Redis's dictFind does (reads
+  // included, or a set only read would stay mid-rehash).
+  Node* Find(std::string_view member) const { return index_.Find(member, HashKey(member)); }
 
   // Adds (score, member); the member must not be present.
   void Insert(double score, std::string_view member) {
-    Node* update[kMaxLevel];
-    size_t rank[kMaxLevel];
-    Node* x = header_;
-    for (int i = level_ - 1; i >= 0; --i) {
-      rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
-      while (
-          x->levels[i].forward != nullptr &&
-          ZElementLess(x->levels[i].forward->score, x->levels[i].forward->member, score, member)) {
-        rank[i] += x->levels[i].span;
-        x = x->levels[i].forward;
-      }
-      update[i] = x;
-    }
-    int lvl = RandomLevel();
-    if (lvl > level_) {
-      for (int i = level_; i < lvl; ++i) {
-        rank[i] = 0;
-        update[i] = header_;
-        header_->levels[i].span = length_;
-      }
-      level_ = lvl;
-    }
-    x = new Node;
-    x->member.assign(member);
-    x->score = score;
-    x->levels.resize(lvl);
-    for (int i = 0; i < lvl; ++i) {
-      x->levels[i].forward = update[i]->levels[i].forward;
-      update[i]->levels[i].forward = x;
-      x->levels[i].span = update[i]->levels[i].span - (rank[0] - rank[i]);
-      update[i]->levels[i].span = (rank[0] - rank[i]) + 1;
-    }
-    for (int i = lvl; i < level_; ++i) update[i]->levels[i].span++;
-    x->backward = update[0] == header_ ? nullptr : update[0];
-    if (x->levels[0].forward != nullptr) {
-      x->levels[0].forward->backward = x;
-    } else {
-      tail_ = x;
-    }
-    ++length_;
-    dict_.emplace(std::string_view(x->member), x);
+    Node* x = Node::Create(RandomLevel(), score, member);
+    Link(x);
+    index_.Insert(x, HashKey(x->member()));
   }
 
-  // Removes the node holding (score, member), which must be present.
-  void Delete(double score, std::string_view member) {
-    Node* update[kMaxLevel];
-    Node* x = header_;
-    for (int i = level_ - 1; i >= 0; --i) {
-      while (
-          x->levels[i].forward != nullptr &&
-          ZElementLess(x->levels[i].forward->score, x->levels[i].forward->member, score, member)) {
-        x = x->levels[i].forward;
-      }
-      update[i] = x;
+  // Removes a present node.
+  void Delete(Node* x) {
+    Unlink(x);
+    index_.Unlink(x->member(), HashKey(x->member()));
+    Node::Destroy(x);
+    index_.ResizeIfNeeded();
+  }
+
+  // Moves a present node to a new score (Redis's zslUpdateScore): in place
+  // when it keeps its position, else unlinked and linked again; the node and
+  // its index entry stay.
+  void UpdateScore(Node* x, double score) {
+    const Node* next = x->next();
+    if ((x->backward == nullptr || x->backward->score < score) &&
+        (next == nullptr || next->score > score)) {
+      x->score = score;
+      return;
     }
-    x = x->levels[0].forward;
-    Unlink(x, update);
-    dict_.erase(std::string_view(x->member));
-    delete x;
+    Unlink(x);
+    x->score = score;
+    Link(x);
   }
 
   // 1-based rank of a present node.
@@ -122,11 +238,11 @@ class ZSetValue::Skiplist {
     size_t rank = 0;
     const Node* x = header_;
     for (int i = level_ - 1; i >= 0; --i) {
-      while (x->levels[i].forward != nullptr &&
-             !ZElementLess(n->score, n->member, x->levels[i].forward->score,
-                           x->levels[i].forward->member)) {
-        rank += x->levels[i].span;
-        x = x->levels[i].forward;
+      while (x->levels()[i].forward != nullptr &&
+             !ZElementLess(n->score, n->member(), x->levels()[i].forward->score,
+                           x->levels()[i].forward->member())) {
+        rank += x->levels()[i].span;
+        x = x->levels()[i].forward;
       }
       if (x == n) return rank;
     }
@@ -138,9 +254,9 @@ class ZSetValue::Skiplist {
     size_t traversed = 0;
     Node* x = header_;
     for (int i = level_ - 1; i >= 0; --i) {
-      while (x->levels[i].forward != nullptr && traversed + x->levels[i].span <= rank) {
-        traversed += x->levels[i].span;
-        x = x->levels[i].forward;
+      while (x->levels()[i].forward != nullptr && traversed + x->levels()[i].span <= rank) {
+        traversed += x->levels()[i].span;
+        x = x->levels()[i].forward;
       }
       if (traversed == rank) return x;
     }
@@ -151,10 +267,10 @@ class ZSetValue::Skiplist {
     size_t count = 0;
     const Node* x = header_;
     for (int i = level_ - 1; i >= 0; --i) {
-      while (x->levels[i].forward != nullptr &&
-             pred(x->levels[i].forward->score, x->levels[i].forward->member)) {
-        count += x->levels[i].span;
-        x = x->levels[i].forward;
+      while (x->levels()[i].forward != nullptr &&
+             pred(x->levels()[i].forward->score, x->levels()[i].forward->member())) {
+        count += x->levels()[i].span;
+        x = x->levels()[i].forward;
       }
     }
     return count;
@@ -166,85 +282,155 @@ class ZSetValue::Skiplist {
     size_t traversed = 0;
     Node* x = header_;
     for (int i = level_ - 1; i >= 0; --i) {
-      while (x->levels[i].forward != nullptr && traversed + x->levels[i].span <= start) {
-        traversed += x->levels[i].span;
-        x = x->levels[i].forward;
+      while (x->levels()[i].forward != nullptr && traversed + x->levels()[i].span <= start) {
+        traversed += x->levels()[i].span;
+        x = x->levels()[i].forward;
       }
       update[i] = x;
     }
-    x = x->levels[0].forward;
+    x = x->next();
     size_t removed = 0;
     while (x != nullptr && start + removed < end) {
-      Node* next = x->levels[0].forward;
-      Unlink(x, update);
-      dict_.erase(std::string_view(x->member));
-      delete x;
+      Node* next = x->next();
+      UnlinkAt(x, update);
+      index_.Unlink(x->member(), HashKey(x->member()));
+      Node::Destroy(x);
       ++removed;
       x = next;
     }
+    index_.ResizeIfNeeded();
     return removed;
   }
 
-  size_t heap_bytes() const { return heap_bytes_estimate(); }
+  template <typename Fn>
+  uint64_t Scan(uint64_t cursor, Fn&& fn) const {
+    return index_.Scan(cursor, [&](const Node* n) { fn(n->member(), n->score); });
+  }
+
+  size_t heap_bytes() const {
+    size_t bytes = sizeof(Skiplist) + header_->bytes_used() + index_.buckets() * sizeof(void*);
+    for (const Node* x = first(); x != nullptr; x = x->next()) bytes += x->bytes_used();
+    return bytes;
+  }
 
  private:
-  void Unlink(Node* x, Node** update) {
+  // Links an unlinked node at the position of its (score, member), keeping
+  // its height.
+  void Link(Node* x) {
+    Node* update[kMaxLevel];
+    size_t rank[kMaxLevel];
+    const std::string_view member = x->member();
+    Node* p = header_;
+    for (int i = level_ - 1; i >= 0; --i) {
+      rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
+      while (p->levels()[i].forward != nullptr &&
+             ZElementLess(p->levels()[i].forward->score, p->levels()[i].forward->member(), x->score,
+                          member)) {
+        rank[i] += p->levels()[i].span;
+        p = p->levels()[i].forward;
+      }
+      update[i] = p;
+    }
+    const int lvl = x->height;
+    if (lvl > level_) {
+      for (int i = level_; i < lvl; ++i) {
+        rank[i] = 0;
+        update[i] = header_;
+        header_->levels()[i].span = linked_;
+      }
+      level_ = lvl;
+    }
+    for (int i = 0; i < lvl; ++i) {
+      Level& up = update[i]->levels()[i];
+      x->levels()[i].forward = up.forward;
+      up.forward = x;
+      x->levels()[i].span = up.span - (rank[0] - rank[i]);
+      up.span = (rank[0] - rank[i]) + 1;
+    }
+    for (int i = lvl; i < level_; ++i) update[i]->levels()[i].span++;
+    x->backward = update[0] == header_ ? nullptr : update[0];
+    if (x->next() != nullptr) {
+      x->next()->backward = x;
+    } else {
+      tail_ = x;
+    }
+    ++linked_;
+  }
+
+  // Unlinks a linked node from the skiplist (not from the index).
+  void Unlink(Node* x) {
+    Node* update[kMaxLevel];
+    Node* p = header_;
+    const std::string_view member = x->member();
+    for (int i = level_ - 1; i >= 0; --i) {
+      while (p->levels()[i].forward != nullptr &&
+             ZElementLess(p->levels()[i].forward->score, p->levels()[i].forward->member(), x->score,
+                          member)) {
+        p = p->levels()[i].forward;
+      }
+      update[i] = p;
+    }
+    UnlinkAt(x, update);
+  }
+
+  void UnlinkAt(Node* x, Node** update) {
     for (int i = 0; i < level_; ++i) {
-      if (update[i]->levels[i].forward == x) {
-        update[i]->levels[i].span += x->levels[i].span - 1;
-        update[i]->levels[i].forward = x->levels[i].forward;
+      Level& up = update[i]->levels()[i];
+      if (up.forward == x) {
+        up.span += x->levels()[i].span - 1;
+        up.forward = x->levels()[i].forward;
       } else {
-        update[i]->levels[i].span -= 1;
+        up.span -= 1;
       }
     }
-    if (x->levels[0].forward != nullptr) {
-      x->levels[0].forward->backward = x->backward;
+    if (x->next() != nullptr) {
+      x->next()->backward = x->backward;
     } else {
       tail_ = x->backward;
     }
-    while (level_ > 1 && header_->levels[level_ - 1].forward == nullptr) --level_;
-    --length_;
+    while (level_ > 1 && header_->levels()[level_ - 1].forward == nullptr) --level_;
+    --linked_;
   }
 
   // Level k with probability 1/4^(k-1), as Redis's ZSKIPLIST_P = 0.25.
   int RandomLevel() {
     int lvl = 1;
-    while (lvl < kMaxLevel && (Next() & 3) == 0) ++lvl;
+    while (lvl < kMaxLevel && (NextRandom() & 3) == 0) ++lvl;
     return lvl;
   }
-  uint64_t Next() {
+  uint64_t NextRandom() {
     // xorshift64*: cheap and good enough for level choice.
     rng_ ^= rng_ >> 12;
     rng_ ^= rng_ << 25;
     rng_ ^= rng_ >> 27;
     return (rng_ * 0x2545F4914F6CDD1DULL) >> 32;
   }
-  size_t heap_bytes_estimate() const {
-    size_t bytes = 0;
-    for (const Node* x = first(); x != nullptr; x = x->levels[0].forward) {
-      bytes += sizeof(Node) + x->levels.size() * sizeof(Level) + x->member.capacity();
-    }
-    return bytes + dict_.size() * (sizeof(void*) * 4);
-  }
 
   Node* header_;
   Node* tail_ = nullptr;
-  size_t length_ = 0;
+  size_t linked_ = 0;  // nodes in the list (the index's size, but for a node being moved)
   int level_ = 1;
   uint64_t rng_ = 0x9E3779B97F4A7C15ULL;
-  std::unordered_map<std::string_view, Node*> dict_;
-
-  friend class ZSetValue;
+  mutable Index index_;
 };
 
-ZSetValue::~ZSetValue() = default;
+// vptr, the union and the sizes: a 32-byte malloc chunk per sorted set.
+static_assert(sizeof(ZSetValue) == 24);
+
+ZSetValue::~ZSetValue() {
+  if (skiplist_form_) {
+    delete skiplist_;
+  } else {
+    std::free(lp_);
+  }
+}
 
 std::unique_ptr<ZSetValue> ZSetValue::CreateForFirst(const EncodingLimits& limits,
                                                      size_t first_member_len) {
   std::unique_ptr<ZSetValue> z(new ZSetValue);
   if (limits.zset_max_listpack_entries == 0 ||
       static_cast<int64_t>(first_member_len) > limits.zset_max_listpack_value) {
-    z->skiplist_ = std::make_unique<Skiplist>();
+    z->ConvertToSkiplist();
   }
   return z;
 }
@@ -253,20 +439,30 @@ std::unique_ptr<ZSetValue> ZSetValue::CreateFrom(const EncodingLimits& limits,
                                                  std::vector<Element> elements) {
   std::unique_ptr<ZSetValue> z(new ZSetValue);
   size_t max_len = 0;
-  for (const Element& e : elements) max_len = std::max(max_len, e.member.size());
+  size_t bytes = 0;
+  for (const Element& e : elements) {
+    max_len = std::max(max_len, e.member.size());
+    bytes += EntrySize(e.member, ListpackScore(e.score));
+  }
   if (static_cast<int64_t>(elements.size()) > limits.zset_max_listpack_entries ||
-      static_cast<int64_t>(max_len) > limits.zset_max_listpack_value) {
-    z->skiplist_ = std::make_unique<Skiplist>();
+      static_cast<int64_t>(max_len) > limits.zset_max_listpack_value ||
+      bytes > kListpackMaxSafety) {
+    z->ConvertToSkiplist();
     for (const Element& e : elements) z->skiplist_->Insert(e.score, e.member);
     return z;
   }
-  z->listpack_.reserve(elements.size());
-  for (Element& e : elements) {
-    z->listpack_.emplace_back(ListpackScore(e.score), std::move(e.member));
-  }
-  std::sort(z->listpack_.begin(), z->listpack_.end(), [](const auto& a, const auto& b) {
-    return ZElementLess(a.first, a.second, b.first, b.second);
+  for (Element& e : elements) e.score = ListpackScore(e.score);
+  std::sort(elements.begin(), elements.end(), [](const Element& a, const Element& b) {
+    return ZElementLess(a.score, a.member, b.score, b.member);
   });
+  if (bytes > 0) {
+    z->lp_ = static_cast<char*>(std::malloc(bytes));
+    if (z->lp_ == nullptr) throw std::bad_alloc();
+  }
+  char* p = z->lp_;
+  for (const Element& e : elements) p = WriteEntry(p, e.member, e.score);
+  z->lp_bytes_ = static_cast<uint32_t>(bytes);
+  z->lp_count_ = static_cast<uint32_t>(elements.size());
   return z;
 }
 
@@ -275,7 +471,7 @@ std::unique_ptr<ZSetValue> ZSetValue::CreateByInsertion(const EncodingLimits& li
                                                         const std::vector<Element>& elements) {
   std::unique_ptr<ZSetValue> z(new ZSetValue);
   if (static_cast<int64_t>(size_hint) > limits.zset_max_listpack_entries) {
-    z->skiplist_ = std::make_unique<Skiplist>();
+    z->ConvertToSkiplist();
   }
   for (const Element& e : elements) z->Insert(e.member, e.score, limits);
   return z;
@@ -283,154 +479,205 @@ std::unique_ptr<ZSetValue> ZSetValue::CreateByInsertion(const EncodingLimits& li
 
 std::unique_ptr<CollectionPayload> ZSetValue::Clone() const {
   std::unique_ptr<ZSetValue> z(new ZSetValue);
-  if (skiplist_ == nullptr) {
-    z->listpack_ = listpack_;
-  } else {
-    z->skiplist_ = std::make_unique<Skiplist>();
-    for (const Skiplist::Node* x = skiplist_->first(); x != nullptr; x = x->levels[0].forward) {
-      z->skiplist_->Insert(x->score, x->member);
+  if (!skiplist_form_) {
+    if (lp_bytes_ > 0) {
+      z->lp_ = static_cast<char*>(std::malloc(lp_bytes_));
+      if (z->lp_ == nullptr) throw std::bad_alloc();
+      std::memcpy(z->lp_, lp_, lp_bytes_);
     }
+    z->lp_bytes_ = lp_bytes_;
+    z->lp_count_ = lp_count_;
+    return z;
+  }
+  z->ConvertToSkiplist();
+  for (const Skiplist::Node* x = skiplist_->first(); x != nullptr; x = x->next()) {
+    z->skiplist_->Insert(x->score, x->member());
   }
   return z;
 }
 
 Encoding ZSetValue::encoding() const {
-  return skiplist_ == nullptr ? Encoding::kListpack : Encoding::kSkiplist;
+  return skiplist_form_ ? Encoding::kSkiplist : Encoding::kListpack;
 }
 
-size_t ZSetValue::HeapBytes() const {
-  if (skiplist_ != nullptr) return skiplist_->heap_bytes();
-  size_t bytes = listpack_.capacity() * sizeof(listpack_[0]);
-  for (const auto& e : listpack_) {
-    if (e.second.capacity() > 15) bytes += e.second.capacity();
+size_t ZSetValue::HeapBytes() const { return skiplist_form_ ? skiplist_->heap_bytes() : lp_bytes_; }
+
+size_t ZSetValue::size() const { return skiplist_form_ ? skiplist_->length() : lp_count_; }
+
+// ---------------------------------------------------------------------------
+// Listpack helpers.
+
+size_t ZSetValue::ListpackFind(std::string_view member, size_t* rank) const {
+  size_t i = 0;
+  for (const char* p = lp_; p < lp_ + lp_bytes_; ++i) {
+    LpEntry e = ReadEntry(p);
+    if (e.member == member) {
+      if (rank != nullptr) *rank = i;
+      return static_cast<size_t>(p - lp_);
+    }
+    p = e.end;
   }
-  return bytes;
+  return kNotFound;
 }
 
-size_t ZSetValue::size() const {
-  return skiplist_ == nullptr ? listpack_.size() : skiplist_->length();
+size_t ZSetValue::ListpackOffset(size_t rank) const {
+  const char* p = lp_;
+  for (size_t i = 0; i < rank; ++i) p = ReadEntry(p).end;
+  return static_cast<size_t>(p - lp_);
 }
+
+char* ZSetValue::ListpackSplice(size_t offset, size_t old_len, size_t new_len) {
+  const size_t tail = lp_bytes_ - offset - old_len;
+  const size_t bytes = lp_bytes_ - old_len + new_len;
+  if (new_len < old_len) {
+    std::memmove(lp_ + offset + new_len, lp_ + offset + old_len, tail);
+  }
+  if (bytes == 0) {
+    std::free(lp_);
+    lp_ = nullptr;
+  } else if (bytes != lp_bytes_) {
+    void* mem = std::realloc(lp_, bytes);
+    if (mem == nullptr) throw std::bad_alloc();
+    lp_ = static_cast<char*>(mem);
+  }
+  if (new_len > old_len) {
+    std::memmove(lp_ + offset + new_len, lp_ + offset + old_len, tail);
+  }
+  lp_bytes_ = static_cast<uint32_t>(bytes);
+  return lp_ == nullptr ? nullptr : lp_ + offset;
+}
+
+void ZSetValue::ListpackInsert(std::string_view member, double score) {
+  score = ListpackScore(score);
+  const char* p = lp_;
+  const char* end = lp_ + lp_bytes_;
+  while (p < end) {
+    LpEntry e = ReadEntry(p);
+    if (!ZElementLess(e.score, e.member, score, member)) break;
+    p = e.end;
+  }
+  const size_t offset = static_cast<size_t>(p - lp_);
+  WriteEntry(ListpackSplice(offset, 0, EntrySize(member, score)), member, score);
+  ++lp_count_;
+}
+
+void ZSetValue::ListpackErase(size_t offset) {
+  const size_t len = static_cast<size_t>(ReadEntry(lp_ + offset).end - lp_) - offset;
+  ListpackSplice(offset, len, 0);
+  --lp_count_;
+}
+
+// ---------------------------------------------------------------------------
+// Operations.
 
 bool ZSetValue::Score(std::string_view member, double* score) const {
-  if (skiplist_ != nullptr) {
+  if (skiplist_form_) {
     const Skiplist::Node* n = skiplist_->Find(member);
     if (n == nullptr) return false;
     *score = n->score;
     return true;
   }
-  for (const auto& e : listpack_) {
-    if (e.second == member) {
-      *score = e.first;
-      return true;
-    }
-  }
-  return false;
+  size_t at = ListpackFind(member);
+  if (at == kNotFound) return false;
+  *score = ReadEntry(lp_ + at).score;
+  return true;
 }
 
 void ZSetValue::Insert(std::string_view member, double score, const EncodingLimits& limits) {
-  if (skiplist_ == nullptr &&
-      (static_cast<int64_t>(listpack_.size()) + 1 > limits.zset_max_listpack_entries ||
-       static_cast<int64_t>(member.size()) > limits.zset_max_listpack_value)) {
+  if (!skiplist_form_ && (static_cast<int64_t>(lp_count_) + 1 > limits.zset_max_listpack_entries ||
+                          static_cast<int64_t>(member.size()) > limits.zset_max_listpack_value ||
+                          lp_bytes_ + member.size() > kListpackMaxSafety)) {
     ConvertToSkiplist();
   }
-  if (skiplist_ != nullptr) {
+  if (skiplist_form_) {
     skiplist_->Insert(score, member);
     return;
   }
-  score = ListpackScore(score);
-  auto it = std::lower_bound(listpack_.begin(), listpack_.end(), std::make_pair(score, member),
-                             [](const auto& a, const auto& b) {
-                               return ZElementLess(a.first, a.second, b.first, b.second);
-                             });
-  listpack_.emplace(it, score, std::string(member));
+  ListpackInsert(member, score);
 }
 
 void ZSetValue::UpdateScore(std::string_view member, double old_score, double new_score) {
   if (old_score == new_score) return;
-  if (skiplist_ != nullptr) {
-    skiplist_->Delete(old_score, member);
-    skiplist_->Insert(new_score, member);
+  if (skiplist_form_) {
+    Skiplist::Node* n = skiplist_->Find(member);
+    if (n != nullptr) skiplist_->UpdateScore(n, new_score);
     return;
   }
-  new_score = ListpackScore(new_score);
-  std::string owned(member);
-  Remove(owned);
-  auto it = std::lower_bound(listpack_.begin(), listpack_.end(),
-                             std::make_pair(new_score, std::string_view(owned)),
-                             [](const auto& a, const auto& b) {
-                               return ZElementLess(a.first, a.second, b.first, b.second);
-                             });
-  listpack_.emplace(it, new_score, std::move(owned));
+  size_t at = ListpackFind(member);
+  if (at == kNotFound) return;
+  std::string owned(member);  // member may point into the listpack
+  ListpackErase(at);
+  ListpackInsert(owned, new_score);
 }
 
 bool ZSetValue::Remove(std::string_view member) {
-  if (skiplist_ != nullptr) {
-    const Skiplist::Node* n = skiplist_->Find(member);
+  if (skiplist_form_) {
+    Skiplist::Node* n = skiplist_->Find(member);
     if (n == nullptr) return false;
-    double score = n->score;
-    std::string owned(member);  // member may point into the node
-    skiplist_->Delete(score, owned);
+    skiplist_->Delete(n);
     return true;
   }
-  for (auto it = listpack_.begin(); it != listpack_.end(); ++it) {
-    if (it->second == member) {
-      listpack_.erase(it);
-      return true;
-    }
-  }
-  return false;
+  size_t at = ListpackFind(member);
+  if (at == kNotFound) return false;
+  ListpackErase(at);
+  return true;
 }
 
 bool ZSetValue::Rank(std::string_view member, size_t* rank) const {
-  if (skiplist_ != nullptr) {
+  if (skiplist_form_) {
     const Skiplist::Node* n = skiplist_->Find(member);
     if (n == nullptr) return false;
     *rank = skiplist_->RankOf(n) - 1;
     return true;
   }
-  for (size_t i = 0; i < listpack_.size(); ++i) {
-    if (listpack_[i].second == member) {
-      *rank = i;
-      return true;
-    }
-  }
-  return false;
+  return ListpackFind(member, rank) != kNotFound;
 }
 
 ZSetValue::Element ZSetValue::At(size_t rank) const {
-  if (skiplist_ != nullptr) {
+  if (skiplist_form_) {
     const Skiplist::Node* n = skiplist_->ByRank(rank + 1);
-    return {n->member, n->score};
+    return {std::string(n->member()), n->score};
   }
-  return {listpack_[rank].second, listpack_[rank].first};
+  LpEntry e = ReadEntry(lp_ + ListpackOffset(rank));
+  return {std::string(e.member), e.score};
 }
 
 void ZSetValue::Visit(size_t start, size_t end, bool reverse,
                       const std::function<bool(std::string_view, double)>& fn) const {
   end = std::min(end, size());
   if (start >= end) return;
-  if (skiplist_ == nullptr) {
-    if (reverse) {
-      for (size_t i = end; i-- > start;) {
-        if (!fn(listpack_[i].second, listpack_[i].first)) return;
+  size_t n = end - start;
+  if (!skiplist_form_) {
+    const char* p = lp_ + ListpackOffset(start);
+    if (!reverse) {
+      for (; n > 0; --n) {
+        LpEntry e = ReadEntry(p);
+        if (!fn(e.member, e.score)) return;
+        p = e.end;
       }
-    } else {
-      for (size_t i = start; i < end; ++i) {
-        if (!fn(listpack_[i].second, listpack_[i].first)) return;
-      }
+      return;
+    }
+    // Entries only parse forwards: find the range's offsets first.
+    std::vector<uint32_t> offsets(n);
+    for (size_t i = 0; i < n; ++i) {
+      offsets[i] = static_cast<uint32_t>(p - lp_);
+      p = ReadEntry(p).end;
+    }
+    for (size_t i = n; i-- > 0;) {
+      LpEntry e = ReadEntry(lp_ + offsets[i]);
+      if (!fn(e.member, e.score)) return;
     }
     return;
   }
-  size_t n = end - start;
   if (reverse) {
     for (const Skiplist::Node* x = skiplist_->ByRank(end); x != nullptr && n > 0;
          x = x->backward, --n) {
-      if (!fn(x->member, x->score)) return;
+      if (!fn(x->member(), x->score)) return;
     }
   } else {
     for (const Skiplist::Node* x = skiplist_->ByRank(start + 1); x != nullptr && n > 0;
-         x = x->levels[0].forward, --n) {
-      if (!fn(x->member, x->score)) return;
+         x = x->next(), --n) {
+      if (!fn(x->member(), x->score)) return;
     }
   }
 }
@@ -438,18 +685,35 @@ void ZSetValue::Visit(size_t start, size_t end, bool reverse,
 size_t ZSetValue::RemoveRanks(size_t start, size_t end) {
   end = std::min(end, size());
   if (start >= end) return 0;
-  if (skiplist_ != nullptr) return skiplist_->RemoveRanks(start, end);
-  listpack_.erase(listpack_.begin() + static_cast<ptrdiff_t>(start),
-                  listpack_.begin() + static_cast<ptrdiff_t>(end));
+  if (skiplist_form_) return skiplist_->RemoveRanks(start, end);
+  const size_t from = ListpackOffset(start);
+  const char* p = lp_ + from;
+  for (size_t i = start; i < end; ++i) p = ReadEntry(p).end;
+  ListpackSplice(from, static_cast<size_t>(p - lp_) - from, 0);
+  lp_count_ -= static_cast<uint32_t>(end - start);
   return end - start;
+}
+
+uint64_t ZSetValue::Scan(uint64_t cursor,
+                         const std::function<void(std::string_view, double)>& fn) const {
+  if (skiplist_form_) return skiplist_->Scan(cursor, fn);
+  Visit(0, size(), false, [&](std::string_view m, double s) {
+    fn(m, s);
+    return true;
+  });
+  return 0;
 }
 
 size_t ZSetValue::CountPrefix(
     const std::function<bool(double score, std::string_view member)>& pred) const {
-  if (skiplist_ != nullptr) return skiplist_->CountPrefix(pred);
-  auto it = std::partition_point(listpack_.begin(), listpack_.end(),
-                                 [&](const auto& e) { return pred(e.first, e.second); });
-  return static_cast<size_t>(it - listpack_.begin());
+  if (skiplist_form_) return skiplist_->CountPrefix(pred);
+  size_t count = 0;
+  for (const char* p = lp_; p < lp_ + lp_bytes_; ++count) {
+    LpEntry e = ReadEntry(p);
+    if (!pred(e.score, e.member)) break;
+    p = e.end;
+  }
+  return count;
 }
 
 size_t ZSetValue::ScoreRangeBegin(const ZScoreRange& r) const {
@@ -497,12 +761,18 @@ size_t ZSetValue::LexRangeEnd(const ZLexRange& r) const {
 }
 
 void ZSetValue::ConvertToSkiplist() {
-  if (skiplist_ != nullptr) return;
+  if (skiplist_form_) return;
   auto sl = std::make_unique<Skiplist>();
-  for (const auto& e : listpack_) sl->Insert(e.first, e.second);
-  listpack_.clear();
-  listpack_.shrink_to_fit();
-  skiplist_ = std::move(sl);
+  for (const char* p = lp_; p < lp_ + lp_bytes_;) {
+    LpEntry e = ReadEntry(p);
+    sl->Insert(e.score, e.member);
+    p = e.end;
+  }
+  std::free(lp_);
+  lp_bytes_ = 0;
+  lp_count_ = 0;
+  skiplist_ = sl.release();
+  skiplist_form_ = 1;
 }
 
 }  // namespace spindle::storage

@@ -4,17 +4,27 @@
 // them; members are unique.
 //
 // Two encodings, named as OBJECT ENCODING reports them:
-//   listpack  a sorted vector of (score, member): compact, O(n) updates, used
+//   listpack  one malloc'd byte buffer of the elements in order, each as a
+//             varint member length, the member bytes and the score (a varint
+//             when it is an integer of at most 53 bits, else a marker byte and
+//             the 8 bytes of the double): compact, O(n) operations, used
 //             while the set has at most zset-max-listpack-entries elements
-//             and every member is at most zset-max-listpack-value bytes.
+//             and every member is at most zset-max-listpack-value bytes. The
+//             buffer is reallocated to its exact size on each write, as
+//             Redis's listpack is.
 //   skiplist  a skiplist with spans (O(log n) insert, delete, rank and
-//             element-at-rank) plus a hash from member to node (O(1) score
-//             lookup), used beyond those limits.
+//             element-at-rank) whose nodes are also the entries of an
+//             intrusive member index (storage/hashtable.h: O(1) score
+//             lookup, incremental rehash, the reverse-binary ZSCAN cursor).
+//             Each element is one allocation holding its index link, score,
+//             levels and member bytes: the member is stored once.
 // Conversion is one-way (listpack -> skiplist) for a live set, as in Redis:
 // removing elements never converts back. Results built whole (ZRANGESTORE,
 // ZUNIONSTORE ...) pick their encoding from their final size (CreateFor).
 //
-// Every position below is a 0-based rank in ascending order.
+// Every position below is a 0-based rank in ascending order. Views passed to
+// callbacks point into the payload and are valid during the call; a write
+// must not be passed one (copy the member first).
 //
 // Thread: main thread.
 
@@ -87,7 +97,7 @@ class ZSetValue final : public CollectionPayload {
   size_t Length() const override { return size(); }
   size_t HeapBytes() const override;
 
-  bool is_listpack() const { return skiplist_ == nullptr; }
+  bool is_listpack() const { return !skiplist_form_; }
   size_t size() const;
 
   // The member's score; false when absent.
@@ -111,6 +121,15 @@ class ZSetValue final : public CollectionPayload {
   // Removes ranks [start, end); returns how many.
   size_t RemoveRanks(size_t start, size_t end);
 
+  // ZSCAN over a skiplist: one reverse-binary cursor step over the member
+  // index (see HashTable::Scan), returning the next cursor, 0 when done; an
+  // element present from the first call to the last is visited at least
+  // once. A listpack visits everything in order and returns 0 (Redis replies
+  // with the whole set). fn must not touch the set (a lookup would move the
+  // index's buckets under the walk).
+  uint64_t Scan(uint64_t cursor,
+                const std::function<void(std::string_view member, double score)>& fn) const;
+
   // Score ranges: the ranks of the elements in range are [first, last) with
   // first = ScoreRangeBegin(r), last = ScoreRangeEnd(r) (empty if last <= first).
   size_t ScoreRangeBegin(const ZScoreRange& range) const;
@@ -131,10 +150,29 @@ class ZSetValue final : public CollectionPayload {
   // hold for a prefix of the order.
   size_t CountPrefix(const std::function<bool(double score, std::string_view member)>& pred) const;
 
-  // listpack encoding: sorted by (score, member).
-  std::vector<std::pair<double, std::string>> listpack_;
-  // skiplist encoding (non-null once converted).
-  std::unique_ptr<Skiplist> skiplist_;
+  // Listpack form helpers (zset_value.cc).
+  static constexpr size_t kNotFound = ~size_t{0};
+  // Byte offset of member's entry, or kNotFound; *rank gets its rank.
+  size_t ListpackFind(std::string_view member, size_t* rank = nullptr) const;
+  // Byte offset of the entry at rank (lp_bytes_ for rank == size()).
+  size_t ListpackOffset(size_t rank) const;
+  // Resizes the bytes [offset, offset + old_len) to new_len, moving what
+  // follows; returns where they start. Reallocates the buffer.
+  char* ListpackSplice(size_t offset, size_t old_len, size_t new_len);
+  void ListpackInsert(std::string_view member, double score);
+  // Removes the entry at offset.
+  void ListpackErase(size_t offset);
+
+  // The listpack form owns lp_ (lp_bytes_ bytes holding lp_count_ elements,
+  // nullptr while empty); the skiplist form owns skiplist_. The object is 24
+  // bytes, one 32-byte malloc chunk.
+  union {
+    char* lp_ = nullptr;
+    Skiplist* skiplist_;
+  };
+  uint32_t lp_bytes_ = 0;
+  uint32_t lp_count_ : 31 = 0;
+  uint32_t skiplist_form_ : 1 = 0;
 };
 
 // Orders (score, member) pairs as Redis does: by score, then memcmp order.

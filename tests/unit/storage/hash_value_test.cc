@@ -252,5 +252,140 @@ TEST(HashValueTest, RandomDistinctIsDistinctAndListpackOrdered) {
   }
 }
 
+// Limits that keep a hash a listpack whatever is written (or make it a
+// hashtable from the first write).
+EncodingLimits ListpackLimits() {
+  EncodingLimits l;
+  l.hash_max_listpack_entries = 1 << 20;
+  l.hash_max_listpack_value = 1 << 30;
+  return l;
+}
+EncodingLimits HashtableLimits() {
+  EncodingLimits l;
+  l.hash_max_listpack_entries = 0;
+  return l;
+}
+
+// A value of n bytes that differs by field and by length (binary included).
+std::string ValueFor(const std::string& field, size_t n) {
+  std::string v(n, '\0');
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<char>(field.size() * 31 + i * 7 + n);
+  return v;
+}
+
+// Both encodings take updates that grow and shrink values (a listpack moves
+// what follows; a hashtable node is reallocated and relinked), including
+// lengths across the one-byte varint boundary (127 / 128) and megabytes,
+// checked against a reference after every step.
+TEST(HashValueTest, UpdatesThatGrowAndShrinkValuesInBothEncodings) {
+  for (bool listpack : {true, false}) {
+    const EncodingLimits limits = listpack ? ListpackLimits() : HashtableLimits();
+    HashValue h;
+    std::vector<std::pair<std::string, std::string>> ref;
+    auto check = [&] {
+      ASSERT_EQ(h.Length(), ref.size());
+      for (const auto& [f, v] : ref) ASSERT_EQ(*h.Get(f), v) << f.size();
+      if (listpack) {
+        ASSERT_EQ(Entries(h), ref);  // insertion order kept
+      } else {
+        ASSERT_EQ(AsMap(h), (std::map<std::string, std::string>(ref.begin(), ref.end())));
+      }
+    };
+    for (int i = 0; i < 40; ++i) {
+      std::string f = "field" + std::to_string(i);
+      ref.emplace_back(f, ValueFor(f, i));
+      EXPECT_TRUE(h.Set(f, ref.back().second, limits));
+    }
+    check();
+    const size_t lengths[] = {0, 1, 126, 127, 128, 129, 300, 16383, 16384, 3 << 20, 5, 0, 200};
+    for (size_t round = 0; round < std::size(lengths); ++round) {
+      for (size_t i = round % 3; i < ref.size(); i += 3) {
+        std::string v = ValueFor(ref[i].first, lengths[(round + i) % std::size(lengths)]);
+        EXPECT_FALSE(h.Set(ref[i].first, v, limits));
+        ref[i].second = std::move(v);
+      }
+      check();
+    }
+    EXPECT_EQ(h.is_listpack(), listpack);
+  }
+}
+
+// Empty, binary and long fields and values survive the listpack, the
+// conversion and the hashtable.
+TEST(HashValueTest, EmptyBinaryAndLargeStringsAcrossConversion) {
+  EncodingLimits limits = ListpackLimits();
+  HashValue h;
+  const std::string nul("\0", 1);
+  const std::string binary("\xff\x00\r\n\x80", 5);
+  const std::string big(1 << 20, 'b');
+  for (const auto& [f, v] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {nul, binary}, {binary, ""}, {big, "v"}, {"k", big}, {"", "x"}}) {
+    h.Set(f, v, limits);
+  }
+  // The second "" updated the first in place.
+  const Pairs ref = {{"", "x"}, {nul, binary}, {binary, ""}, {big, "v"}, {"k", big}};
+  EXPECT_EQ(Entries(h), ref);
+  h.ConvertToHashtable();
+  EXPECT_EQ(h.encoding(), Encoding::kHashtable);
+  EXPECT_EQ(AsMap(h), (std::map<std::string, std::string>(ref.begin(), ref.end())));
+  EXPECT_TRUE(h.Delete(nul));
+  EXPECT_FALSE(h.Contains(nul));
+  EXPECT_EQ(*h.Get(""), "x");
+  EXPECT_EQ(*h.Get("k"), big);
+  EXPECT_GE(h.HeapBytes(), 2 * big.size());
+}
+
+// A listpack emptied by deletes holds no buffer and takes writes again.
+TEST(HashValueTest, ListpackEmptiedAndRefilled) {
+  EncodingLimits limits;
+  HashValue h;
+  h.Set("a", "1", limits);
+  h.Set("b", "2", limits);
+  EXPECT_GT(h.HeapBytes(), 0u);
+  EXPECT_TRUE(h.Delete("b"));
+  EXPECT_TRUE(h.Delete("a"));
+  EXPECT_EQ(h.Length(), 0u);
+  EXPECT_EQ(h.HeapBytes(), 0u);
+  EXPECT_FALSE(h.Get("a").has_value());
+  EXPECT_EQ(h.Scan(0, [](std::string_view, std::string_view) { FAIL(); }), 0u);
+  h.Set("c", "3", limits);
+  EXPECT_EQ(Entries(h), (Pairs{{"c", "3"}}));
+  // The listpack is packed: a pair of 1-byte strings is 4 bytes.
+  EXPECT_EQ(h.HeapBytes(), 4u);
+}
+
+// SCAN over a hashtable while values change length (nodes move in memory
+// and relink) and the table grows and then shrinks: every field present
+// throughout is seen, with its current value.
+TEST(HashValueTest, ScanSeesEveryFieldWhileNodesMoveAndTableResizes) {
+  EncodingLimits limits = HashtableLimits();
+  HashValue h;
+  for (int i = 0; i < 500; ++i) h.Set("s" + std::to_string(i), "v", limits);
+  std::set<std::string> seen;
+  uint64_t cursor = 0;
+  int step = 0;
+  do {
+    cursor = h.Scan(cursor, [&](std::string_view f, std::string_view v) {
+      if (f[0] == 's') {
+        const bool changing = std::stoi(std::string(f.substr(1))) % 7 == 0;
+        const size_t want = changing && step > 0 ? step % 50 : 1;
+        EXPECT_EQ(v.size(), want) << f;
+      }
+      seen.emplace(f);
+    });
+    ++step;
+    // Every 7th stable field changes length on each step.
+    for (int i = 0; i < 500; i += 7) {
+      h.Set("s" + std::to_string(i), std::string(step % 50, 'v'), limits);
+    }
+    if (step < 40) {
+      for (int j = 0; j < 100; ++j) h.Set("x" + std::to_string(step * 100 + j), "v", limits);
+    } else if (step < 80) {
+      for (int j = 0; j < 100; ++j) h.Delete("x" + std::to_string((step - 40) * 100 + j));
+    }
+  } while (cursor != 0);
+  for (int i = 0; i < 500; ++i) EXPECT_TRUE(seen.count("s" + std::to_string(i))) << i;
+}
+
 }  // namespace
 }  // namespace spindle::storage

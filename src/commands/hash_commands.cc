@@ -28,6 +28,8 @@ namespace spindle::commands {
 namespace {
 
 using storage::HashValue;
+using storage::kNotifyGeneric;
+using storage::kNotifyHash;
 using storage::Value;
 using storage::ValueType;
 
@@ -104,6 +106,9 @@ void SetGeneric(CommandContext& ctx, std::string_view name, bool reply_count) {
   } else {
     ctx.reply->Ok();
   }
+  // Reported even when no value changed, as Redis does.
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyHash, "hset", ctx.args[1]);
   ctx.keyspace->AddDirty((ctx.argc() - 2) / 2);
 }
 
@@ -121,6 +126,8 @@ void HSetNxCommand(CommandContext& ctx) {
   hash->ConvertIfAnyTooLong(ctx.args.subspan(2, 2), *ctx.limits);
   hash->Set(ctx.args[2], ctx.args[3], *ctx.limits);
   ctx.reply->Integer(1);
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyHash, "hset", ctx.args[1]);
   ctx.keyspace->AddDirty(1);
 }
 
@@ -133,13 +140,20 @@ void HDelCommand(CommandContext& ctx) {
     return;
   }
   int64_t deleted = 0;
+  bool key_removed = false;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     if (!hash->Delete(ctx.args[i])) continue;
     ++deleted;
     if (hash->Length() == 0) {
       ctx.db->Delete(ctx.args[1], ctx.now_ms);  // frees hash
+      key_removed = true;
       break;
     }
+  }
+  if (deleted > 0) {
+    ctx.KeyModified(ctx.args[1]);
+    ctx.Notify(kNotifyHash, "hdel", ctx.args[1]);
+    if (key_removed) ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
   }
   ctx.reply->Integer(deleted);
   ctx.keyspace->AddDirty(static_cast<uint64_t>(deleted));
@@ -167,6 +181,8 @@ void HIncrByCommand(CommandContext& ctx) {
   }
   hash->Set(ctx.args[2], Int64ToString(value), *ctx.limits);
   ctx.reply->Integer(value);
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyHash, "hincrby", ctx.args[1]);
   ctx.keyspace->AddDirty(1);
 }
 
@@ -199,6 +215,8 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   std::string text = LongDoubleToString(value, LongDoubleFormat::kHuman);
   hash->Set(ctx.args[2], text, *ctx.limits);
   ctx.reply->Bulk(text);
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyHash, "hincrbyfloat", ctx.args[1]);
   ctx.keyspace->AddDirty(1);
 }
 

@@ -75,6 +75,9 @@ void FlushDbCommand(CommandContext& ctx) {
   bool async;
   if (!ParseFlushOptionOrReply(ctx, &async)) return;
   uint64_t removed = ctx.db->size();
+  // Redis's signalFlushedDb, while the keys are still there (WATCH and
+  // client-side caching look at them). No keyspace event is sent.
+  ctx.db->observer().DatabaseFlushed(ctx.db->index());
   ctx.db->Clear(async ? &ctx.keyspace->freer() : nullptr);
   ctx.keyspace->AddDirty(removed);
   ctx.reply->Ok();
@@ -88,6 +91,7 @@ void FlushAllCommand(CommandContext& ctx) {
   if (!ParseFlushOptionOrReply(ctx, &async)) return;
   uint64_t removed = 0;
   for (int i = 0; i < ctx.keyspace->count(); ++i) removed += ctx.keyspace->db(i).size();
+  ctx.keyspace->observer().DatabaseFlushed(-1);  // every database, keys still there
   ctx.keyspace->FlushAll(async ? &ctx.keyspace->freer() : nullptr);
   ctx.keyspace->AddDirty(removed + 1);
   ctx.reply->Ok();

@@ -31,6 +31,7 @@ namespace {
 
 using storage::Database;
 using storage::Encoding;
+using storage::kNotifyGeneric;
 using storage::Value;
 using storage::ValueType;
 
@@ -99,6 +100,16 @@ Value* LookupNoTouchCounted(CommandContext& ctx, std::string_view key) {
   return v;
 }
 
+// Reports to the observer of a database other than the client's (MOVE,
+// COPY ... DB): Redis passes that database to signalModifiedKey and
+// notifyKeyspaceEvent.
+void KeyModifiedIn(Database& db, std::string_view key) {
+  db.observer().KeyModified(db.index(), key);
+}
+void NotifyIn(Database& db, uint32_t type, std::string_view event, std::string_view key) {
+  db.observer().KeyEvent(type, event, key, db.index());
+}
+
 // ---------------------------------------------------------------------------
 // UNLINK
 
@@ -140,14 +151,16 @@ void DeleteKeys(CommandContext& ctx, bool lazy) {
   // A key named twice is deleted once; an expired key counts as absent.
   for (size_t j = 1; j < ctx.argc(); ++j) {
     if (!lazy) {
-      if (ctx.db->Delete(ctx.args[j], ctx.now_ms)) ++deleted;
-      continue;
+      if (!ctx.db->Delete(ctx.args[j], ctx.now_ms)) continue;
+    } else {
+      int64_t expire = -1;
+      std::optional<Value> v = ctx.db->Take(ctx.args[j], ctx.now_ms, &expire);
+      if (!v) continue;
+      FreeMaybeLazily(ctx, std::move(*v));
     }
-    int64_t expire = -1;
-    std::optional<Value> v = ctx.db->Take(ctx.args[j], ctx.now_ms, &expire);
-    if (!v) continue;
     ++deleted;
-    FreeMaybeLazily(ctx, std::move(*v));
+    ctx.KeyModified(ctx.args[j]);
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[j]);
   }
   ctx.keyspace->AddDirty(static_cast<uint64_t>(deleted));
   ctx.reply->Integer(deleted);
@@ -190,8 +203,13 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     }
     ctx.db->Delete(dst, ctx.now_ms);
   }
+  // An existing destination was deleted silently: the new one is "new".
   MoveKey(ctx, *ctx.db, src, *ctx.db, dst);
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(src);
+  ctx.KeyModified(dst);
+  ctx.Notify(kNotifyGeneric, "rename_from", src);
+  ctx.Notify(kNotifyGeneric, "rename_to", dst);
   nx ? ctx.reply->Integer(1) : ctx.reply->Ok();
 }
 
@@ -244,6 +262,10 @@ void CopyCommand(CommandContext& ctx) {
   dst.Set(dst_key, std::move(copy));
   if (expire != -1) dst.SetExpire(dst_key, expire);
   ctx.keyspace->AddDirty(1);
+  // Only the destination is reported, in its own database (a replaced
+  // destination was deleted silently, so the copy is "new" there).
+  KeyModifiedIn(dst, dst_key);
+  NotifyIn(dst, kNotifyGeneric, "copy_to", dst_key);
   ctx.reply->Integer(1);
 }
 
@@ -272,6 +294,10 @@ void MoveCommand(CommandContext& ctx) {
   }
   MoveKey(ctx, *ctx.db, key, dst, key);
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(key);
+  KeyModifiedIn(dst, key);
+  ctx.Notify(kNotifyGeneric, "move_from", key);
+  NotifyIn(dst, kNotifyGeneric, "move_to", key);
   ctx.reply->Integer(1);
 }
 
@@ -286,7 +312,12 @@ void SwapDbCommand(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrDbIndexOutOfRange);
     return;
   }
-  if (a != b) ctx.keyspace->Swap(a, b);
+  // Redis's dbSwapDatabases tells WATCH before it swaps, and not at all
+  // for a database swapped with itself. No keyspace event is sent.
+  if (a != b) {
+    ctx.keyspace->observer().DatabasesSwapped(a, b);
+    ctx.keyspace->Swap(a, b);
+  }
   ctx.keyspace->AddDirty(1);
   ctx.reply->Ok();
 }
@@ -337,8 +368,10 @@ void ScanCommand(CommandContext& ctx) {
   for (std::string& key : keys) {
     if (opts.pattern && !GlobMatch(*opts.pattern, key)) continue;
     if (opts.type) {
-      // An expired key is deleted by this lookup and reads as "none".
+      // An expired key is deleted by this lookup and reads as "none". Unlike
+      // OBJECT's, this lookup reports the miss (no LOOKUP_NONOTIFY in Redis).
       Value* v = LookupNoTouchCounted(ctx, key);
+      if (v == nullptr) ctx.Notify(storage::kNotifyKeyMiss, "keymiss", key);
       const char* type = v == nullptr ? "none" : storage::ValueTypeName(v->type());
       if (!OptionIs(*opts.type, type)) continue;
     }
@@ -447,10 +480,16 @@ void ExpireGeneric(CommandContext& ctx, std::string_view name, bool relative, bo
       return;
     }
   }
+  // A time already past deletes the key: Redis reports a "del" (the command
+  // is propagated as DEL), not an "expired".
   if (when <= ctx.now_ms) {
     ctx.db->Delete(key, ctx.now_ms);
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
     ctx.db->SetExpire(key, when);
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifyGeneric, "expire", key);
   }
   ctx.keyspace->AddDirty(1);
   ctx.reply->Integer(1);
@@ -465,6 +504,8 @@ void PersistCommand(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
   if (ctx.db->LookupWrite(key, ctx.now_ms) != nullptr && ctx.db->RemoveExpire(key)) {
     ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifyGeneric, "persist", key);
     ctx.reply->Integer(1);
   } else {
     ctx.reply->Integer(0);

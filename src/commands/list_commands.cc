@@ -24,6 +24,8 @@
 namespace spindle::commands {
 namespace {
 
+using storage::kNotifyGeneric;
+using storage::kNotifyList;
 using storage::ListValue;
 using storage::Value;
 using storage::ValueType;
@@ -66,8 +68,12 @@ ListValue* CreateList(CommandContext& ctx, std::string_view key) {
   return v.As<ListValue>();
 }
 
+// Deletes a list left empty, reporting the "del" that follows the command's
+// own event (callers notify theirs first and signal the key after).
 void DeleteIfEmpty(CommandContext& ctx, std::string_view key, const ListValue* list) {
-  if (list->empty()) ctx.db->Delete(key, ctx.now_ms);
+  if (!list->empty()) return;
+  ctx.db->Delete(key, ctx.now_ms);
+  ctx.Notify(kNotifyGeneric, "del", key);
 }
 
 bool ParseLongOrReply(CommandContext& ctx, std::string_view s, int64_t* out) {
@@ -97,6 +103,9 @@ bool ParseEndOrReply(CommandContext& ctx, std::string_view s, End* end) {
   }
   return true;
 }
+
+const char* PopEvent(End end) { return end == End::kHead ? "lpop" : "rpop"; }
+const char* PushEvent(End end) { return end == End::kHead ? "lpush" : "rpush"; }
 
 std::string Pop(ListValue* list, End end) {
   return end == End::kHead ? list->PopFront() : list->PopBack();
@@ -179,7 +188,10 @@ size_t PopRangeAndReply(CommandContext& ctx, std::string_view key, ListValue* li
     list->EraseBack(n);
   }
   ctx.keyspace->AddDirty(n);
+  // Redis's listElementsRemoved: one event however many were popped.
+  ctx.Notify(kNotifyList, PopEvent(end), key);
   DeleteIfEmpty(ctx, key, list);
+  ctx.KeyModified(key);
   return n;
 }
 
@@ -199,6 +211,8 @@ void PushGeneric(CommandContext& ctx, End end, bool only_existing) {
   }
   for (size_t j = 2; j < ctx.argc(); ++j) Push(list, end, ctx.args[j]);
   ctx.keyspace->AddDirty(ctx.argc() - 2);
+  ctx.KeyModified(key);
+  ctx.Notify(kNotifyList, PushEvent(end), key);
   ctx.reply->Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -238,7 +252,9 @@ void PopGeneric(CommandContext& ctx, End end) {
   if (!has_count) {
     ctx.reply->Bulk(Pop(list, end));
     ctx.keyspace->AddDirty(1);
+    ctx.Notify(kNotifyList, PopEvent(end), key);
     DeleteIfEmpty(ctx, key, list);
+    ctx.KeyModified(key);
     return;
   }
   PopRangeAndReply(ctx, key, list, end, count);
@@ -299,6 +315,8 @@ void LSetCommand(CommandContext& ctx) {
   }
   list->Replace(pos, ctx.args[3]);
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyList, "lset", ctx.args[1]);
   ctx.reply->Ok();
 }
 
@@ -350,7 +368,10 @@ void LTrimCommand(CommandContext& ctx) {
   }
   list->EraseFront(ltrim);
   list->EraseBack(rtrim);
+  // Reported even when nothing was trimmed, as Redis does.
+  ctx.Notify(kNotifyList, "ltrim", key);
   DeleteIfEmpty(ctx, key, list);
+  ctx.KeyModified(key);
   ctx.keyspace->AddDirty(ltrim + rtrim);
   ctx.reply->Ok();
 }
@@ -387,6 +408,8 @@ void LInsertCommand(CommandContext& ctx) {
   }
   list->Insert(static_cast<size_t>(found) + (after ? 1 : 0), ctx.args[4]);
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyList, "linsert", ctx.args[1]);
   ctx.reply->Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -408,7 +431,11 @@ void LRemCommand(CommandContext& ctx) {
   if (count < 0 && count != INT64_MIN) limit = static_cast<size_t>(-count);
   size_t removed = list->RemoveMatching(ctx.args[3], limit, from_tail);
   ctx.keyspace->AddDirty(removed);
-  DeleteIfEmpty(ctx, key, list);
+  if (removed > 0) {
+    ctx.Notify(kNotifyList, "lrem", key);
+    DeleteIfEmpty(ctx, key, list);
+    ctx.KeyModified(key);
+  }
   ctx.reply->Integer(static_cast<int64_t>(removed));
 }
 
@@ -496,8 +523,13 @@ void MoveFromList(CommandContext& ctx, std::string_view src_key, ListValue* src,
     dst = dst_key == src_key ? src : CreateList(ctx, dst_key);
   }
   Push(dst, to, value);
+  // Redis's lmoveHandlePush reports the destination first, then the source.
+  ctx.KeyModified(dst_key);
+  ctx.Notify(kNotifyList, PushEvent(to), dst_key);
   ctx.reply->Bulk(value);
+  ctx.Notify(kNotifyList, PopEvent(from), src_key);
   DeleteIfEmpty(ctx, src_key, src);
+  ctx.KeyModified(src_key);
   ctx.keyspace->AddDirty(1);
 }
 
@@ -562,7 +594,9 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
     ctx.reply->Bulk(key);
     ctx.reply->Bulk(Pop(list, end));
     ctx.keyspace->AddDirty(1);
+    ctx.Notify(kNotifyList, PopEvent(end), key);
     DeleteIfEmpty(ctx, key, list);
+    ctx.KeyModified(key);
     return;
   }
   std::vector<std::string> keys(ctx.args.begin() + 1, ctx.args.end() - 1);

@@ -31,6 +31,8 @@
 namespace spindle::commands {
 namespace {
 
+using storage::kNotifyGeneric;
+using storage::kNotifySet;
 using storage::SetValue;
 using storage::Value;
 using storage::ValueType;
@@ -78,15 +80,29 @@ void ReplyMembersAsArray(CommandContext& ctx, const std::vector<std::string>& me
   for (const std::string& m : members) ctx.reply->Bulk(m);
 }
 
+// An empty *STORE result deletes the destination; only a destination that
+// existed is reported ("del").
+void DeleteStoreDestination(CommandContext& ctx, std::string_view dst) {
+  if (!ctx.db->Delete(dst, ctx.now_ms)) return;
+  ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(dst);
+  ctx.Notify(kNotifyGeneric, "del", dst);
+}
+
 // Stores a *STORE result (removing any TTL, as Redis's setKey) or, when it
 // is empty, deletes the destination. Replies with the result's size.
-void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetValue> result) {
+// `event` is the command's ("sinterstore" ...).
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetValue> result,
+                 std::string_view event) {
   const size_t n = result->size();
   if (n > 0) {
+    ctx.db->ExpireIfNeeded(dst, ctx.now_ms);  // setKey's lookup: "expired", then "new"
     ctx.db->Set(dst, Value::FromCollection(ValueType::kSet, std::move(result)));
     ctx.keyspace->AddDirty(1);
-  } else if (ctx.db->Delete(dst, ctx.now_ms)) {
-    ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(dst);
+    ctx.Notify(kNotifySet, event, dst);
+  } else {
+    DeleteStoreDestination(ctx, dst);
   }
   ctx.reply->Integer(static_cast<int64_t>(n));
 }
@@ -106,6 +122,10 @@ void SaddCommand(CommandContext& ctx) {
   }
   int64_t added = 0;
   for (size_t j = 2; j < ctx.argc(); ++j) added += set->Add(ctx.args[j], MaxIntsetEntries(ctx));
+  if (added > 0) {
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifySet, "sadd", key);
+  }
   ctx.keyspace->AddDirty(static_cast<uint64_t>(added));
   ctx.reply->Integer(added);
 }
@@ -120,13 +140,20 @@ void SremCommand(CommandContext& ctx) {
     return;
   }
   int64_t removed = 0;
+  bool key_removed = false;
   for (size_t j = 2; j < ctx.argc(); ++j) {
     if (!set->Remove(ctx.args[j])) continue;
     ++removed;
     if (set->empty()) {
       ctx.db->Delete(key, ctx.now_ms);
+      key_removed = true;
       break;
     }
+  }
+  if (removed > 0) {
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifySet, "srem", key);
+    if (key_removed) ctx.Notify(kNotifyGeneric, "del", key);
   }
   ctx.keyspace->AddDirty(static_cast<uint64_t>(removed));
   ctx.reply->Integer(removed);
@@ -158,7 +185,11 @@ void SmoveCommand(CommandContext& ctx) {
     ctx.reply->Integer(0);
     return;
   }
-  if (src->empty()) ctx.db->Delete(src_key, ctx.now_ms);
+  ctx.Notify(kNotifySet, "srem", src_key);
+  if (src->empty()) {
+    ctx.db->Delete(src_key, ctx.now_ms);
+    ctx.Notify(kNotifyGeneric, "del", src_key);
+  }
   SetValue* dst;
   if (dst_v == nullptr) {
     Value& v =
@@ -167,8 +198,14 @@ void SmoveCommand(CommandContext& ctx) {
   } else {
     dst = dst_v->As<SetValue>();
   }
+  ctx.KeyModified(src_key);
   ctx.keyspace->AddDirty(1);
-  if (dst->Add(member, MaxIntsetEntries(ctx))) ctx.keyspace->AddDirty(1);
+  // The destination changed only if it did not hold the member already.
+  if (dst->Add(member, MaxIntsetEntries(ctx))) {
+    ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(dst_key);
+    ctx.Notify(kNotifySet, "sadd", dst_key);
+  }
   ctx.reply->Integer(1);
 }
 
@@ -252,9 +289,13 @@ void SpopWithCount(CommandContext& ctx) {
   const uint64_t size = set->size();
   const uint64_t n = static_cast<uint64_t>(count);
   ctx.keyspace->AddDirty(n >= size ? size : n);
+  // One "spop" whatever the count, before the members go.
+  ctx.Notify(kNotifySet, "spop", key);
   if (n >= size) {
     ReplySetMembers(ctx, *set);
     ctx.db->Delete(key, ctx.now_ms);
+    ctx.Notify(kNotifyGeneric, "del", key);
+    ctx.KeyModified(key);
     return;
   }
   if (n * 5 > size) {
@@ -270,6 +311,7 @@ void SpopWithCount(CommandContext& ctx) {
     }
     ReplySetMembers(ctx, *set);
     *set = std::move(*kept);  // the key keeps its TTL (dbOverwrite)
+    ctx.KeyModified(key);
     return;
   }
   ctx.reply->SetHeader(n);
@@ -278,6 +320,7 @@ void SpopWithCount(CommandContext& ctx) {
     set->Remove(m);
     ctx.reply->Bulk(m);
   }
+  ctx.KeyModified(key);
 }
 
 // SPOP key [count]
@@ -299,7 +342,12 @@ void SpopCommand(CommandContext& ctx) {
   }
   std::string m = set->RandomMember();
   set->Remove(m);
-  if (set->empty()) ctx.db->Delete(key, ctx.now_ms);
+  ctx.Notify(kNotifySet, "spop", key);
+  if (set->empty()) {
+    ctx.db->Delete(key, ctx.now_ms);
+    ctx.Notify(kNotifyGeneric, "del", key);
+  }
+  ctx.KeyModified(key);
   ctx.keyspace->AddDirty(1);
   ctx.reply->Bulk(m);
 }
@@ -360,15 +408,15 @@ void SrandmemberCommand(CommandContext& ctx) {
 // ---------------------------------------------------------------------------
 // Multi-key commands
 
-// Looks every key up (for a *STORE, without hit/miss accounting, as Redis's
-// lookupKeyWrite). Returns false after replying WRONGTYPE. Missing keys are
-// nullptr entries.
-bool FindSetsOrReply(CommandContext& ctx, std::span<const std::string_view> keys, bool store,
+// Looks every key up for reading, the *STORE forms too (Redis 7.0 counts
+// their hits and misses and reports "keymiss"). Returns false after replying
+// WRONGTYPE. Missing keys are nullptr entries.
+bool FindSetsOrReply(CommandContext& ctx, std::span<const std::string_view> keys,
                      std::vector<SetValue*>* sets) {
   sets->clear();
   for (std::string_view key : keys) {
     SetValue* set;
-    if (!FindSetOrReply(ctx, key, store, &set)) return false;
+    if (!FindSetOrReply(ctx, key, /*write=*/false, &set)) return false;
     sets->push_back(set);
   }
   return true;
@@ -381,12 +429,12 @@ enum class InterMode { kReply, kStore, kCardinality };
 void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, InterMode mode,
                   std::string_view dst, uint64_t limit) {
   std::vector<SetValue*> sets;
-  if (!FindSetsOrReply(ctx, keys, mode == InterMode::kStore, &sets)) return;
+  if (!FindSetsOrReply(ctx, keys, &sets)) return;
   if (std::find(sets.begin(), sets.end(), nullptr) != sets.end()) {
     // An intersection with an empty set is empty.
     switch (mode) {
       case InterMode::kStore:
-        if (ctx.db->Delete(dst, ctx.now_ms)) ctx.keyspace->AddDirty(1);
+        DeleteStoreDestination(ctx, dst);
         ctx.reply->Integer(0);
         break;
       case InterMode::kCardinality:
@@ -423,7 +471,7 @@ void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, I
       // its own members, not by the sources'.
       std::unique_ptr<SetValue> out = SetValue::CreateIntset();
       for (const std::string& m : result) out->Add(m, MaxIntsetEntries(ctx));
-      StoreResult(ctx, dst, std::move(out));
+      StoreResult(ctx, dst, std::move(out), "sinterstore");
       break;
     }
   }
@@ -451,7 +499,7 @@ bool DiffByRemoval(const std::vector<SetValue*>& sets) {
 void UnionDiffGeneric(CommandContext& ctx, std::span<const std::string_view> keys, SetOp op,
                       std::optional<std::string_view> dst) {
   std::vector<SetValue*> sets;
-  if (!FindSetsOrReply(ctx, keys, dst.has_value(), &sets)) return;
+  if (!FindSetsOrReply(ctx, keys, &sets)) return;
   std::unique_ptr<SetValue> result = SetValue::CreateIntset();
   const int64_t max_entries = MaxIntsetEntries(ctx);
   if (op == SetOp::kUnion) {
@@ -476,7 +524,7 @@ void UnionDiffGeneric(CommandContext& ctx, std::span<const std::string_view> key
     });
   }
   if (dst.has_value()) {
-    StoreResult(ctx, *dst, std::move(result));
+    StoreResult(ctx, *dst, std::move(result), op == SetOp::kUnion ? "sunionstore" : "sdiffstore");
   } else {
     ReplySetMembers(ctx, *result);
   }

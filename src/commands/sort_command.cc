@@ -355,10 +355,15 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     }
   }
   if (output_len > 0) {
+    ctx.db->ExpireIfNeeded(*opts.store, ctx.now_ms);  // setKey's lookup
     ctx.db->Set(*opts.store, Value::FromCollection(ValueType::kList, std::move(list)));
     ctx.keyspace->AddDirty(static_cast<uint64_t>(output_len));
+    ctx.KeyModified(*opts.store);
+    ctx.Notify(storage::kNotifyList, "sortstore", *opts.store);
   } else if (ctx.db->Delete(*opts.store, ctx.now_ms)) {
     ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(*opts.store);
+    ctx.Notify(storage::kNotifyGeneric, "del", *opts.store);
   }
   ctx.reply->Integer(output_len);
 }

@@ -23,6 +23,8 @@
 namespace spindle::commands {
 namespace {
 
+using storage::kNotifyGeneric;
+using storage::kNotifyString;
 using storage::Value;
 
 // Redis's LCS refuses strings this long (its table indexes are uint32).
@@ -179,9 +181,14 @@ void SetGeneric(CommandContext& ctx, std::string_view command, uint32_t flags, s
   }
   ctx.db->Set(key, Value::FromString(value), (flags & kSetKeepTtl) != 0);
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(key);
+  ctx.Notify(kNotifyString, "set", key);
   // An absolute time already past is stored as is, as Redis 7.0 does: the
   // key then expires on its next access.
-  if (expire != nullptr) ctx.db->SetExpire(key, when_ms);
+  if (expire != nullptr) {
+    ctx.db->SetExpire(key, when_ms);
+    ctx.Notify(kNotifyGeneric, "expire", key);
+  }
   if (!(flags & kSetGet)) {
     if (replies == SetReplies::kOneOrZero) {
       ctx.reply->Integer(1);
@@ -218,11 +225,17 @@ void GetSetCommand(CommandContext& ctx) {
   if (!GetGeneric(ctx)) return;
   ctx.db->Set(ctx.args[1], Value::FromString(ctx.args[2]));
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(ctx.args[1]);
+  ctx.Notify(kNotifyString, "set", ctx.args[1]);
 }
 
 void GetDelCommand(CommandContext& ctx) {
   if (!GetGeneric(ctx)) return;
-  if (ctx.db->Delete(ctx.args[1], ctx.now_ms)) ctx.keyspace->AddDirty(1);
+  if (ctx.db->Delete(ctx.args[1], ctx.now_ms)) {
+    ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(ctx.args[1]);
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
+  }
 }
 
 // GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]
@@ -246,14 +259,23 @@ void GetExCommand(CommandContext& ctx) {
   char scratch[Value::kIntScratch];
   ctx.reply->Bulk(v->StringView(scratch));
   if ((flags & (kSetExAt | kSetPxAt)) && when_ms <= ctx.now_ms) {
-    // An absolute time already past deletes the key at once.
+    // An absolute time already past deletes the key at once (a "del", not
+    // an "expired" event).
     ctx.db->Delete(key, ctx.now_ms);
     ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else if (has_expire) {
     ctx.db->SetExpire(key, when_ms);
     ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifyGeneric, "expire", key);
   } else if (flags & kSetPersist) {
-    if (ctx.db->RemoveExpire(key)) ctx.keyspace->AddDirty(1);
+    if (ctx.db->RemoveExpire(key)) {
+      ctx.keyspace->AddDirty(1);
+      ctx.KeyModified(key);
+      ctx.Notify(kNotifyGeneric, "persist", key);
+    }
   }
 }
 
@@ -284,7 +306,12 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
     }
   }
   for (size_t j = 1; j < ctx.argc(); j += 2) {
+    // Redis's setKey looks each key up first: one whose TTL has passed is
+    // reported expired, and then new.
+    if (!nx) ctx.db->ExpireIfNeeded(ctx.args[j], ctx.now_ms);
     ctx.db->Set(ctx.args[j], Value::FromString(ctx.args[j + 1]));
+    ctx.KeyModified(ctx.args[j]);
+    ctx.Notify(kNotifyString, "set", ctx.args[j]);
   }
   ctx.keyspace->AddDirty((ctx.argc() - 1) / 2);
   if (nx) {
@@ -324,6 +351,8 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
     ctx.db->Set(key, Value::FromInt(value));
   }
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(key);
+  ctx.Notify(kNotifyString, "incrby", key);  // DECR and DECRBY too
   ctx.reply->Integer(value);
 }
 
@@ -377,6 +406,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
     ctx.db->Set(key, Value::FromFormatted(text));
   }
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(key);
+  ctx.Notify(kNotifyString, "incrbyfloat", key);
 }
 
 // ---------------------------------------------------------------------------
@@ -407,6 +438,8 @@ void AppendCommand(CommandContext& ctx) {
     total = s.size();
   }
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(key);
+  ctx.Notify(kNotifyString, "append", key);
   ctx.reply->Integer(static_cast<int64_t>(total));
 }
 
@@ -457,6 +490,8 @@ void SetRangeCommand(CommandContext& ctx) {
   if (s.size() < end) s.resize(end, '\0');
   std::memcpy(s.data() + offset, patch.data(), patch.size());
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(key);
+  ctx.Notify(kNotifyString, "setrange", key);
   ctx.reply->Integer(static_cast<int64_t>(s.size()));
 }
 

@@ -33,6 +33,8 @@
 namespace spindle::commands {
 namespace {
 
+using storage::kNotifyGeneric;
+using storage::kNotifyZset;
 using storage::Value;
 using storage::ValueType;
 using storage::ZLexBound;
@@ -94,23 +96,36 @@ bool LookupZSet(CommandContext& ctx, std::string_view key, bool write, ZSetValue
   return true;
 }
 
-// A zset that became empty is deleted, as Redis does after every removal.
+// A zset that became empty is deleted, as Redis does after every removal,
+// with a "del" after the command's own event.
 void DeleteIfEmpty(CommandContext& ctx, std::string_view key, ZSetValue* z) {
-  if (z->size() == 0) ctx.db->Delete(key, ctx.now_ms);
+  if (z->size() != 0) return;
+  ctx.db->Delete(key, ctx.now_ms);
+  ctx.Notify(kNotifyGeneric, "del", key);
 }
 
 // Stores a result set under dst (or deletes dst when the result is empty)
-// and replies with its size, as the *STORE commands do.
-void StoreResult(CommandContext& ctx, std::string_view dst, std::vector<Element> elements) {
+// and replies with its size, as the *STORE commands do. `event` is the
+// command's ("zunionstore" ...); an empty result reports "del" only when dst
+// existed.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::vector<Element> elements,
+                 std::string_view event) {
   if (elements.empty()) {
     ctx.reply->Integer(0);
-    if (ctx.db->Delete(dst, ctx.now_ms)) ctx.keyspace->AddDirty(1);
+    if (ctx.db->Delete(dst, ctx.now_ms)) {
+      ctx.keyspace->AddDirty(1);
+      ctx.KeyModified(dst);
+      ctx.Notify(kNotifyGeneric, "del", dst);
+    }
     return;
   }
   size_t n = elements.size();
+  ctx.db->ExpireIfNeeded(dst, ctx.now_ms);  // setKey's lookup: "expired", then "new"
   ctx.db->Set(dst, Value::FromCollection(ValueType::kZSet,
                                          ZSetValue::CreateFrom(*ctx.limits, std::move(elements))));
   ctx.keyspace->AddDirty(1);
+  ctx.KeyModified(dst);
+  ctx.Notify(kNotifyZset, event, dst);
   ctx.reply->Integer(static_cast<int64_t>(n));
 }
 
@@ -293,7 +308,11 @@ void ZAddGeneric(CommandContext& ctx, uint32_t flags) {
         score += cur;
         if (std::isnan(score)) {
           ctx.reply->Error(kErrNan);
-          if (added + updated > 0) ctx.keyspace->AddDirty(added + updated);
+          if (added + updated > 0) {
+            ctx.keyspace->AddDirty(added + updated);
+            ctx.KeyModified(key);
+            ctx.Notify(kNotifyZset, incr ? "zincr" : "zadd", key);
+          }
           return;
         }
       }
@@ -312,6 +331,11 @@ void ZAddGeneric(CommandContext& ctx, uint32_t flags) {
     }
   }
   ctx.keyspace->AddDirty(added + updated);
+  // Nothing added or changed (NX, XX, GT, LT, the same score): no event.
+  if (added + updated > 0) {
+    ctx.KeyModified(key);
+    ctx.Notify(kNotifyZset, incr ? "zincr" : "zadd", key);
+  }
   if (incr) {
     if (processed > 0) {
       ctx.reply->Double(reply_score);
@@ -515,13 +539,16 @@ void ZRangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType
     // for the rank range's length (0 for score and lex ranges).
     std::string_view dst = ctx.args[1];
     if (result.empty()) {
-      StoreResult(ctx, dst, {});
+      StoreResult(ctx, dst, {}, "zrangestore");
       return;
     }
     size_t hint = type == RangeType::kRank ? result.size() : 0;
+    ctx.db->ExpireIfNeeded(dst, ctx.now_ms);  // setKey's lookup
     ctx.db->Set(dst, Value::FromCollection(ValueType::kZSet, ZSetValue::CreateByInsertion(
                                                                  *ctx.limits, hint, result)));
     ctx.keyspace->AddDirty(1);
+    ctx.KeyModified(dst);
+    ctx.Notify(kNotifyZset, "zrangestore", dst);
     ctx.reply->Integer(static_cast<int64_t>(result.size()));
   } else {
     ReplyElements(ctx, result, withscores);
@@ -565,7 +592,11 @@ void ZRemCommand(CommandContext& ctx) {
     if (z->Remove(ctx.args[j])) ++deleted;
     if (z->size() == 0) break;  // Redis stops (and deletes the key) here
   }
-  DeleteIfEmpty(ctx, ctx.args[1], z);
+  if (deleted > 0) {
+    ctx.Notify(kNotifyZset, "zrem", ctx.args[1]);
+    DeleteIfEmpty(ctx, ctx.args[1], z);
+    ctx.KeyModified(ctx.args[1]);
+  }
   ctx.keyspace->AddDirty(deleted);
   ctx.reply->Integer(deleted);
 }
@@ -608,7 +639,14 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
     last = z->LexRangeEnd(lex_range);
   }
   size_t deleted = last > first ? z->RemoveRanks(first, last) : 0;
-  DeleteIfEmpty(ctx, ctx.args[1], z);
+  if (deleted > 0) {
+    const char* event = type == RangeType::kRank    ? "zremrangebyrank"
+                        : type == RangeType::kScore ? "zremrangebyscore"
+                                                    : "zremrangebylex";
+    ctx.KeyModified(ctx.args[1]);
+    ctx.Notify(kNotifyZset, event, ctx.args[1]);
+    DeleteIfEmpty(ctx, ctx.args[1], z);
+  }
   ctx.keyspace->AddDirty(deleted);
   ctx.reply->Integer(static_cast<int64_t>(deleted));
 }
@@ -632,7 +670,9 @@ std::vector<Element> PopElements(CommandContext& ctx, std::string_view key, ZSet
   } else {
     z->RemoveRanks(0, n);
   }
+  ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", key);
   DeleteIfEmpty(ctx, key, z);
+  ctx.KeyModified(key);
   ctx.keyspace->AddDirty(n);
   return out;
 }
@@ -874,8 +914,9 @@ void ZSetOpGeneric(CommandContext& ctx, const std::string_view* dst, size_t numk
   std::vector<Source> src(static_cast<size_t>(setnum));
   size_t j = numkeys_idx + 1;
   for (size_t i = 0; i < src.size(); ++i, ++j) {
-    Value* v = dst != nullptr ? ctx.db->LookupWrite(ctx.args[j], ctx.now_ms)
-                              : ctx.db->LookupRead(ctx.args[j], ctx.now_ms);
+    // A read lookup for the *STORE forms too: Redis 7.0 counts their hits
+    // and misses and reports "keymiss".
+    Value* v = ctx.db->LookupRead(ctx.args[j], ctx.now_ms);
     if (v == nullptr) continue;
     if (v->type() == ValueType::kZSet) {
       src[i].zset = v->As<ZSetValue>();
@@ -981,7 +1022,10 @@ void ZSetOpGeneric(CommandContext& ctx, const std::string_view* dst, size_t numk
     return;
   }
   if (dst != nullptr) {
-    StoreResult(ctx, *dst, std::move(result));
+    const char* event = op == SetOp::kUnion   ? "zunionstore"
+                        : op == SetOp::kInter ? "zinterstore"
+                                              : "zdiffstore";
+    StoreResult(ctx, *dst, std::move(result), event);
     return;
   }
   std::sort(result.begin(), result.end(), [](const Element& a, const Element& b) {

@@ -99,6 +99,9 @@ Value& Database::Set(std::string_view key, Value value, bool keep_ttl) {
   if (e == nullptr) {
     e = KeyEntry::Create(key, std::move(value));
     keys_.Insert(e, hash);
+    // Redis's dbAdd: a key that did not exist is announced as it is stored,
+    // before the command reports its own event.
+    observer().KeyEvent(kNotifyNew, "new", key, index_);
     return e->value;
   }
   e->value = std::move(value);

@@ -72,7 +72,11 @@ class Database {
   bool Exists(std::string_view key, int64_t now_ms) { return LookupWrite(key, now_ms) != nullptr; }
 
   // Stores value under key, replacing any old value. The key's TTL is
-  // removed unless keep_ttl. Returns the stored value.
+  // removed unless keep_ttl. Returns the stored value. A key that was not in
+  // the table is reported as a "new" event (Redis's dbAdd); one that was is
+  // overwritten silently (dbOverwrite). The table is not checked for expiry
+  // here: callers look the key up first (as Redis's setKey does), so a key
+  // whose TTL has passed is reported "expired" and then "new".
   Value& Set(std::string_view key, Value value, bool keep_ttl = false);
   // Removes the key (and its TTL). Returns whether it existed (expired keys
   // count as absent).

@@ -2,11 +2,14 @@
 // In-process command runner for the command-family tests: a CommandTable with
 // the families under test, a Keyspace, and a ReplyBuilder writing into a
 // ChunkedBuffer. Run() checks arity as the dispatcher does and returns the
-// raw RESP bytes of the reply.
+// raw RESP bytes of the reply. An EventRecorder on the keyspace keeps what
+// the last command reported (modified keys, keyspace events, flushes).
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commands/command_table.h"
@@ -14,8 +17,68 @@
 #include "protocol/errors.h"
 #include "protocol/reply_builder.h"
 #include "storage/keyspace.h"
+#include "storage/keyspace_events.h"
 
 namespace spindle::commands::testing {
+
+// Records every observer call as one line, in order:
+//   "modified k"        KeyModified (signalModifiedKey) of k in db 0
+//   "$ set k"           KeyEvent: the class letter of notify-keyspace-events,
+//                       the event, the key ("g@1 move_to k": in db 1)
+//   "flushed 0"         DatabaseFlushed (-1: every database)
+//   "swapped 0 1"       DatabasesSwapped
+// Keys are printed as they are (tests use printable names).
+class EventRecorder : public storage::KeyspaceObserver {
+ public:
+  void KeyModified(int db, std::string_view key) override {
+    log_.push_back("modified" + DbSuffix(db) + " " + std::string(key));
+  }
+  void KeyEvent(uint32_t type, std::string_view event, std::string_view key, int db) override {
+    log_.push_back(std::string(1, ClassLetter(type)) + DbSuffix(db) + " " + std::string(event) +
+                   " " + std::string(key));
+  }
+  void DatabaseFlushed(int db) override { log_.push_back("flushed " + std::to_string(db)); }
+  void DatabasesSwapped(int a, int b) override {
+    log_.push_back("swapped " + std::to_string(a) + " " + std::to_string(b));
+  }
+
+  const std::vector<std::string>& log() const { return log_; }
+  void Clear() { log_.clear(); }
+
+ private:
+  static std::string DbSuffix(int db) { return db == 0 ? "" : "@" + std::to_string(db); }
+  static char ClassLetter(uint32_t type) {
+    switch (type) {
+      case storage::kNotifyGeneric:
+        return 'g';
+      case storage::kNotifyString:
+        return '$';
+      case storage::kNotifyList:
+        return 'l';
+      case storage::kNotifySet:
+        return 's';
+      case storage::kNotifyHash:
+        return 'h';
+      case storage::kNotifyZset:
+        return 'z';
+      case storage::kNotifyExpired:
+        return 'x';
+      case storage::kNotifyEvicted:
+        return 'e';
+      case storage::kNotifyStream:
+        return 't';
+      case storage::kNotifyKeyMiss:
+        return 'm';
+      case storage::kNotifyModule:
+        return 'd';
+      case storage::kNotifyNew:
+        return 'n';
+      default:
+        return '?';  // not one class: a bug the test will show
+    }
+  }
+  std::vector<std::string> log_;
+};
 
 class CommandHarness {
  public:
@@ -23,12 +86,16 @@ class CommandHarness {
     RegisterStringCommands(&table_);
     RegisterKeyCommands(&table_);
     RegisterKeyspaceCommands(&table_);
+    keyspace_.set_observer(&events_);
   }
+  ~CommandHarness() { keyspace_.set_observer(nullptr); }
 
   // Runs one command (args[0] is its name, any case) and returns its reply.
+  // events() then holds what the command reported.
   std::string Run(std::vector<std::string> args) {
     std::vector<std::string_view> views(args.begin(), args.end());
     out_.Clear();
+    events_.Clear();
     const CommandSpec* spec = table_.Find(views[0]);
     if (spec == nullptr) return "-unknown command in test\r\n";
     if (!spec->ArityOk(views.size())) {
@@ -48,6 +115,16 @@ class CommandHarness {
     return out_.ToString();
   }
 
+  // What the last Run() reported to the keyspace observer (EventRecorder's
+  // lines), and a shorthand that runs a command and returns just that.
+  const std::vector<std::string>& events() const { return events_.log(); }
+  std::vector<std::string> Events(std::vector<std::string> args) {
+    last_reply_ = Run(std::move(args));
+    return events_.log();
+  }
+  // The reply of the last Events() call.
+  const std::string& last_reply() const { return last_reply_; }
+
   void set_now_ms(int64_t now) { now_ms_ = now; }
   int64_t now_ms() const { return now_ms_; }
   void set_resp(int version) { reply_.set_resp(version); }
@@ -65,6 +142,7 @@ class CommandHarness {
 
  private:
   CommandTable table_;
+  EventRecorder events_;  // outlives keyspace_, which points at it
   storage::Keyspace keyspace_;
   ChunkedBuffer out_;
   protocol::ReplyBuilder reply_;
@@ -72,6 +150,7 @@ class CommandHarness {
   int db_index_ = 0;
   bool allow_block_ = false;
   BlockRequest last_block_;
+  std::string last_reply_;
 
  public:
   // Encoding thresholds handlers see; tests may lower them.

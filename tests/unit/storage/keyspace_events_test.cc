@@ -53,6 +53,8 @@ TEST(KeyspaceObserverTest, LazyExpiryAndMissesAreReported) {
   Database& db = ks.db(3);
   db.Set("k", Value::FromString("v"));
   db.SetExpire("k", 1000);
+  EXPECT_EQ(rec.log, std::vector<std::string>{"event " + std::to_string(kNotifyNew) + " new k 3"});
+  rec.log.clear();
   EXPECT_NE(db.LookupWrite("k", 1000), nullptr);  // not yet past the deadline
   EXPECT_TRUE(rec.log.empty());
   EXPECT_EQ(db.LookupRead("k", 1001), nullptr);
@@ -76,6 +78,7 @@ TEST(KeyspaceObserverTest, ActiveExpiryIsReported) {
   db.Set("a", Value::FromString("1"));
   db.SetExpire("a", 10);
   db.Set("b", Value::FromString("2"));
+  rec.log.clear();
   db.ActiveExpire(20, 100);
   const std::vector<std::string> want = {
       "event " + std::to_string(kNotifyExpired) + " expired a 0",
@@ -87,6 +90,23 @@ TEST(KeyspaceObserverTest, ActiveExpiryIsReported) {
   db.SetExpire("c", 10);
   EXPECT_EQ(db.LookupRead("c", 100), nullptr);
   EXPECT_EQ(rec.log.size(), 2u);
+}
+
+// Redis's dbAdd announces a key that did not exist; dbOverwrite is silent,
+// and so is SetExpire.
+TEST(KeyspaceObserverTest, SetReportsNewKeysOnly) {
+  Keyspace ks(16);
+  Recorder rec;
+  ks.set_observer(&rec);
+  Database& db = ks.db(5);
+  db.Set("k", Value::FromString("1"));
+  db.Set("k", Value::FromString("2"));
+  db.SetExpire("k", 50);
+  db.Set("k", Value::FromString("3"), /*keep_ttl=*/true);
+  EXPECT_TRUE(db.Delete("k", 10));
+  db.Set("k", Value::FromString("4"));
+  const std::string new_k = "event " + std::to_string(kNotifyNew) + " new k 5";
+  EXPECT_EQ(rec.log, (std::vector<std::string>{new_k, new_k}));
 }
 
 }  // namespace

@@ -153,3 +153,61 @@ def test_disconnect_inside_multi_and_watch_is_cleaned_up(server):
     r = redis.Redis(host=server.host, port=server.port)
     assert r.ping()
     assert r.execute_command("EXISTS", "a") in (0, 1)
+
+
+def _watch_then(srv, key, breaker, db=0):
+    """WATCH key on one client, run `breaker` on another, then EXEC."""
+    c, other = _conn(srv), _conn(srv)
+    try:
+        other.call([b"SELECT", str(db).encode()])
+        assert c.call([b"WATCH", key]) == b"+OK\r\n"
+        for cmd in breaker:
+            other.call(cmd)
+        c.call([b"MULTI"])
+        c.call([b"PING"])
+        return c.call([b"EXEC"])
+    finally:
+        c.close()
+        other.close()
+
+
+def test_watch_is_broken_by_another_clients_write(server):
+    c = _conn(server)
+    c.call([b"SET", b"w", b"1"])
+    c.close()
+    assert _watch_then(server, b"w", [[b"INCR", b"w"]]) == b"*-1\r\n"
+    assert _watch_then(server, b"w", [[b"SADD", b"w2", b"x"]]) == b"*1\r\n+PONG\r\n"
+    # A no-op write is no change: DEL of a missing key.
+    assert _watch_then(server, b"missing", [[b"DEL", b"missing"]]) == b"*1\r\n+PONG\r\n"
+    # The same name in another database is another key.
+    assert _watch_then(server, b"w", [[b"SET", b"w", b"9"]], db=1) == b"*1\r\n+PONG\r\n"
+
+
+def test_watch_is_broken_by_flush_and_swapdb(server):
+    c = _conn(server)
+    c.call([b"SET", b"f", b"1"])
+    c.close()
+    assert _watch_then(server, b"f", [[b"FLUSHDB"]]) == b"*-1\r\n"
+    # FLUSHALL of nothing watched that exists changes nothing.
+    assert _watch_then(server, b"f", [[b"FLUSHALL"]]) == b"*1\r\n+PONG\r\n"
+    c = _conn(server)
+    c.call([b"SELECT", b"1"])
+    c.call([b"SET", b"f", b"in-db-1"])
+    c.close()
+    assert _watch_then(server, b"f", [[b"SWAPDB", b"0", b"1"]]) == b"*-1\r\n"
+
+
+def test_watch_with_redis_py(r):
+    r.set("balance", 10)
+    with r.pipeline() as p:
+        p.watch("balance")
+        r.incr("balance")  # another connection's write
+        p.multi()
+        p.decr("balance")
+        try:
+            p.execute()
+            raised = False
+        except redis.WatchError:
+            raised = True
+    assert raised
+    assert r.get("balance") == b"11"

@@ -7,6 +7,7 @@
 #include <new>
 #include <unordered_set>
 
+#include "common/varint.h"
 #include "storage/hashtable.h"
 
 namespace spindle::storage {
@@ -15,49 +16,6 @@ namespace {
 // Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack that would grow past it
 // converts to a hashtable (lpSafeToAdd). It also keeps lp_bytes_ in 32 bits.
 constexpr size_t kListpackMaxSafety = size_t{1} << 30;
-
-// Varint lengths (7 bits a byte, low groups first): one byte for every
-// string up to 127 bytes, which covers the default hash-max-listpack-value.
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-char* WriteVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-const char* ReadVarintSlow(const char* p, uint64_t* v) {
-  uint64_t out = 0;
-  int shift = 0;
-  for (;;) {
-    const auto b = static_cast<unsigned char>(*p++);
-    out |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) break;
-    shift += 7;
-  }
-  *v = out;
-  return p;
-}
-
-// One byte, the common case, without the loop.
-inline const char* ReadVarint(const char* p, uint64_t* v) {
-  const auto b = static_cast<unsigned char>(*p);
-  if (b < 0x80) {
-    *v = b;
-    return p + 1;
-  }
-  return ReadVarintSlow(p, v);
-}
 
 // Bytes a string takes in the listpack.
 size_t Encoded(std::string_view s) { return VarintSize(s.size()) + s.size(); }

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <new>
 
+#include "common/varint.h"
 #include "storage/hashtable.h"
 
 namespace spindle::storage {
@@ -36,47 +37,6 @@ double ListpackScore(double score) { return score == 0 ? 0.0 : score; }
 
 constexpr double kMaxExactInt = 9007199254740992.0;  // 2^53
 constexpr uint64_t kDoubleMarker = 1;
-
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-char* WriteVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-const char* ReadVarintSlow(const char* p, uint64_t* v) {
-  uint64_t out = 0;
-  int shift = 0;
-  for (;;) {
-    const auto b = static_cast<unsigned char>(*p++);
-    out |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) break;
-    shift += 7;
-  }
-  *v = out;
-  return p;
-}
-
-// One byte, the common case, without the loop.
-inline const char* ReadVarint(const char* p, uint64_t* v) {
-  const auto b = static_cast<unsigned char>(*p);
-  if (b < 0x80) {
-    *v = b;
-    return p + 1;
-  }
-  return ReadVarintSlow(p, v);
-}
 
 // The varint a score is written as when it is an exact integer, or
 // kDoubleMarker.

@@ -7,8 +7,13 @@ pipelined raw RESP (RPUSH / HSET / SADD / ZADD, 100 elements per command,
 16-byte elements, 16-byte hash values), and (VmRSS after - VmRSS before) /
 elements is reported beside the encoding OBJECT ENCODING names.
 
+--list-compress-depth N starts both servers with that list-compress-depth
+(the list members share a 7-byte prefix and leading zeros, so inner nodes
+compress to roughly half).
+
   bench/memory_per_element.py [spindle-server path] [--keys 1000]
       [--elements 1000] [--types list,hash,set,zset] [--redis /usr/bin/redis-server]
+      [--list-compress-depth N]
 """
 import argparse
 import os
@@ -68,13 +73,17 @@ def main():
     ap.add_argument("--keys", type=int, default=1000)
     ap.add_argument("--elements", type=int, default=1000)
     ap.add_argument("--types", default="list,hash,set,zset")
+    ap.add_argument("--list-compress-depth", type=int, default=None)
     args = ap.parse_args()
+    extra = []
+    if args.list_compress_depth is not None:
+        extra = ["--list-compress-depth", str(args.list_compress_depth)]
     print("| type | redis B/element | spindle B/element | spindle/redis | encodings (redis / spindle) |")
     print("| --- | --- | --- | --- | --- |")
     for kind in args.types.split(","):
         r, r_enc = measure(args.redis, kind, args.keys, args.elements,
-                           ["--save", "", "--appendonly", "no"])
-        s, s_enc = measure(args.spindle, kind, args.keys, args.elements, [])
+                           ["--save", "", "--appendonly", "no"] + extra)
+        s, s_enc = measure(args.spindle, kind, args.keys, args.elements, extra)
         print("| %s | %.1f | %.1f | %.2f | %s / %s |" % (kind, r, s, s / r, r_enc, s_enc))
 
 

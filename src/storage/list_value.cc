@@ -1,10 +1,10 @@
 #include "storage/list_value.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <utility>
 
 #include "common/lzf.h"
@@ -24,6 +24,11 @@ constexpr size_t kSizeSafetyLimit = 8192;
 constexpr size_t kMinCompressBytes = 48;
 constexpr size_t kMinCompressImprove = 8;
 constexpr int64_t kCompressMax = (1 << 16) - 1;
+// quicklist.c: FILL_MAX (a 16-bit signed field) and the lowest size level.
+constexpr int64_t kFillMax = (1 << 15) - 1;
+constexpr int64_t kFillMin = -5;
+// NodeRing positions are 32-bit.
+constexpr size_t kMaxNodes = size_t{1} << 31;
 // The largest node raw_size can describe.
 constexpr size_t kMaxCompressedRaw = (size_t{1} << 31) - 1;
 
@@ -39,7 +44,7 @@ size_t VarintLength(size_t v) {
 }  // namespace
 
 ListValue::ListValue(int64_t fill, int64_t compress_depth)
-    : fill_(fill == 0 ? 1 : fill),
+    : fill_(static_cast<int32_t>(fill == 0 ? 1 : std::clamp(fill, kFillMin, kFillMax))),
       depth_(static_cast<uint32_t>(std::clamp<int64_t>(compress_depth, 0, kCompressMax))) {}
 
 std::unique_ptr<CollectionPayload> ListValue::Clone() const {
@@ -50,24 +55,124 @@ std::unique_ptr<CollectionPayload> ListValue::Clone() const {
 }
 
 size_t ListValue::HeapBytes() const {
-  // Each std::list node carries two links beside the Node.
-  size_t bytes = 0;
-  for (const Node& n : nodes_) bytes += sizeof(Node) + 2 * sizeof(void*) + n.data.capacity();
+  size_t bytes = nodes_.capacity() * sizeof(Node);
+  for (size_t i = 0; i < nodes_.size(); ++i) bytes += nodes_[i].data.capacity();
   return bytes;
 }
 
 std::vector<ListValue::NodeInfo> ListValue::Nodes() const {
   std::vector<NodeInfo> out;
   out.reserve(nodes_.size());
-  for (const Node& n : nodes_) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
     out.push_back({n.count, n.RawSize(), n.data.size(), n.compressed()});
   }
   return out;
 }
 
 size_t ListValue::compressed_node_count() const {
-  return static_cast<size_t>(
-      std::count_if(nodes_.begin(), nodes_.end(), [](const Node& n) { return n.compressed(); }));
+  size_t n = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) n += nodes_[i].compressed() ? 1 : 0;
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// NodeRing
+
+ListValue::NodeRing::NodeRing(const NodeRing& other) {
+  if (other.size_ == 0) return;
+  cap_ = std::bit_ceil(other.size_);
+  slots_ = std::make_unique<Node[]>(cap_);
+  size_ = other.size_;
+  for (size_t i = 0; i < size_; ++i) slots_[i] = other[i];
+}
+
+ListValue::NodeRing& ListValue::NodeRing::operator=(const NodeRing& other) {
+  if (this != &other) {
+    NodeRing copy(other);
+    std::swap(slots_, copy.slots_);
+    std::swap(cap_, copy.cap_);
+    std::swap(head_, copy.head_);
+    std::swap(size_, copy.size_);
+  }
+  return *this;
+}
+
+void ListValue::NodeRing::Reallocate(size_t cap) {
+  assert(cap >= size_);
+  std::unique_ptr<Node[]> slots = cap == 0 ? nullptr : std::make_unique<Node[]>(cap);
+  for (size_t i = 0; i < size_; ++i) slots[i] = std::move((*this)[i]);
+  slots_ = std::move(slots);
+  cap_ = static_cast<uint32_t>(cap);
+  head_ = 0;
+}
+
+void ListValue::NodeRing::MaybeShrink() {
+  if (size_ == 0) {
+    Reallocate(0);
+  } else if (cap_ >= 16 && size_ <= cap_ / 4) {
+    Reallocate(cap_ / 2);
+  }
+}
+
+void ListValue::NodeRing::PushFront() { InsertEmpty(0, 1); }
+
+void ListValue::NodeRing::PushBack() { InsertEmpty(size_, 1); }
+
+void ListValue::NodeRing::PopFront() {
+  front() = Node();
+  head_ = (head_ + 1) & (cap_ - 1);
+  --size_;
+  MaybeShrink();
+}
+
+void ListValue::NodeRing::PopBack() {
+  back() = Node();
+  --size_;
+  MaybeShrink();
+}
+
+void ListValue::NodeRing::InsertEmpty(size_t i, size_t n) {
+  assert(i <= size_);
+  if (n == 0) return;
+  if (size_ + n > kMaxNodes) std::abort();  // unreachable: memory runs out first
+  if (size_ + n > cap_) Reallocate(std::bit_ceil(std::max<size_t>(size_ + n, 2 * cap_)));
+  if (i < size_ - i) {
+    // Nearer the head: the first i nodes move n slots back.
+    head_ = static_cast<uint32_t>((head_ - n) & (cap_ - 1));
+    size_ += static_cast<uint32_t>(n);
+    for (size_t k = 0; k < i; ++k) (*this)[k] = std::move((*this)[k + n]);
+  } else {
+    size_ += static_cast<uint32_t>(n);
+    for (size_t k = size_ - 1; k >= i + n; --k) (*this)[k] = std::move((*this)[k - n]);
+  }
+  for (size_t k = i; k < i + n; ++k) (*this)[k] = Node();
+}
+
+void ListValue::NodeRing::Erase(size_t i) {
+  assert(i < size_);
+  if (i < size_ - 1 - i) {
+    for (size_t k = i; k > 0; --k) (*this)[k] = std::move((*this)[k - 1]);
+    front() = Node();
+    head_ = (head_ + 1) & (cap_ - 1);
+  } else {
+    for (size_t k = i; k + 1 < size_; ++k) (*this)[k] = std::move((*this)[k + 1]);
+    back() = Node();
+  }
+  --size_;
+  MaybeShrink();
+}
+
+void ListValue::NodeRing::EraseEmpty() {
+  size_t kept = 0;
+  for (size_t k = 0; k < size_; ++k) {
+    if ((*this)[k].count == 0) continue;
+    if (kept != k) (*this)[kept] = std::move((*this)[k]);
+    ++kept;
+  }
+  for (size_t k = kept; k < size_; ++k) (*this)[k] = Node();
+  size_ = static_cast<uint32_t>(kept);
+  MaybeShrink();
 }
 
 // ---------------------------------------------------------------------------
@@ -125,12 +230,12 @@ bool ListValue::NodeFits(uint32_t count, size_t bytes) const {
   return bytes <= NodeByteLimit();
 }
 
-size_t ListValue::Rebalance(NodeIt it) {
-  Node& node = *it;
-  if (NodeFits(node.count, node.data.size())) return 1;
+size_t ListValue::Rebalance(size_t i) {
+  if (NodeFits(nodes_[i].count, nodes_[i].data.size())) return 1;
   // Greedy split: fill each new node as far as the caps allow. Each part is
   // copied out at its exact size, so a split leaves no spare capacity.
-  std::string_view data = node.data;
+  Node old = std::move(nodes_[i]);
+  std::string_view data = old.data;
   std::vector<Node> parts;
   size_t pos = 0, part_start = 0;
   uint32_t part_count = 0;
@@ -142,18 +247,16 @@ size_t ListValue::Rebalance(NodeIt it) {
     part_start = end;
     part_count = 0;
   };
-  for (uint32_t k = 0; k < node.count; ++k) {
+  for (uint32_t k = 0; k < old.count; ++k) {
     size_t start = pos;
     ReadEntry(data, &pos);
     if (part_count > 0 && !NodeFits(part_count + 1, pos - part_start)) cut(start);
     ++part_count;
   }
   cut(pos);
-  size_t n = parts.size();
-  *it = std::move(parts[0]);  // `data` dies here; parts own copies
-  nodes_.insert(std::next(it), std::make_move_iterator(parts.begin() + 1),
-                std::make_move_iterator(parts.end()));
-  return n;
+  nodes_.InsertEmpty(i + 1, parts.size() - 1);
+  for (size_t k = 0; k < parts.size(); ++k) nodes_[i + k] = std::move(parts[k]);
+  return parts.size();
 }
 
 // ---------------------------------------------------------------------------
@@ -226,88 +329,71 @@ void ListValue::Settle(size_t window) {
   if (depth_ == 0) return;
   const size_t total = nodes_.size();
   window = std::min(window, total);
-  auto fwd = nodes_.begin();
-  auto back = nodes_.rbegin();
-  for (size_t k = 0; k < window; ++k, ++fwd, ++back) {
-    Canon(*fwd, k);
-    Canon(*back, total - 1 - k);
+  for (size_t k = 0; k < window; ++k) {
+    Canon(nodes_[k], k);
+    Canon(nodes_[total - 1 - k], total - 1 - k);
   }
 }
 
-void ListValue::AfterEdit(NodeIt first, size_t i, size_t parts) {
+void ListValue::AfterEdit(size_t i, size_t parts) {
   if (parts > 1) Settle(depth_ + parts - 1);
-  for (size_t k = 0; k < parts; ++k, ++first) {
-    Canon(*first, i + k);
-    Tidy(*first, false);
+  for (size_t k = i; k < i + parts; ++k) {
+    Canon(nodes_[k], k);
+    Tidy(nodes_[k], false);
   }
-}
-
-// ---------------------------------------------------------------------------
-// Locating
-
-template <typename NodeSeq>
-auto ListValue::LocateIn(NodeSeq& nodes, size_t count, size_t index)
-    -> Position<decltype(nodes.begin())> {
-  assert(index < count);
-  if (index < count / 2) {
-    auto it = nodes.begin();
-    size_t node = 0;
-    while (index >= it->count) {
-      index -= it->count;
-      ++it;
-      ++node;
-    }
-    return {it, node, index};
-  }
-  // Nearer the tail: walk backwards, counting from the end.
-  size_t from_tail = count - 1 - index;
-  auto it = std::prev(nodes.end());
-  size_t node = nodes.size() - 1;
-  while (from_tail >= it->count) {
-    from_tail -= it->count;
-    --it;
-    --node;
-  }
-  return {it, node, it->count - 1 - from_tail};
 }
 
 // ---------------------------------------------------------------------------
 // Operations
 
+ListValue::Position ListValue::Locate(size_t index) const {
+  assert(index < count_);
+  if (index < count_ / 2) {
+    size_t node = 0;
+    while (index >= nodes_[node].count) index -= nodes_[node++].count;
+    return {node, index};
+  }
+  // Nearer the tail: walk backwards, counting from the end.
+  size_t from_tail = count_ - 1 - index;
+  size_t node = nodes_.size() - 1;
+  while (from_tail >= nodes_[node].count) from_tail -= nodes_[node--].count;
+  return {node, nodes_[node].count - 1 - from_tail};
+}
+
 void ListValue::PushFront(std::string_view value) {
-  NodeIt sealed = nodes_.end();
+  bool sealed = false;
   if (nodes_.empty() ||
       !NodeFits(nodes_.front().count + 1, nodes_.front().RawSize() + EntryLength(value))) {
-    sealed = nodes_.begin();
-    nodes_.emplace_front();
+    sealed = !nodes_.empty();
+    nodes_.PushFront();
   }
   Node& n = nodes_.front();
   InsertEntry(&Open(n), 0, value);
   ++n.count;
   ++count_;
-  if (sealed != nodes_.end()) {
+  if (sealed) {
     // The old head moved one step inwards and will not grow from this end
     // again: compress it if it is now inside the depth, or drop its slack.
     Settle(depth_ + 1);
-    Tidy(*sealed, true);
+    Tidy(nodes_[1], true);
   }
 }
 
 void ListValue::PushBack(std::string_view value) {
-  NodeIt sealed = nodes_.end();
+  bool sealed = false;
   if (nodes_.empty() ||
       !NodeFits(nodes_.back().count + 1, nodes_.back().RawSize() + EntryLength(value))) {
-    if (!nodes_.empty()) sealed = std::prev(nodes_.end());
-    nodes_.emplace_back();
+    sealed = !nodes_.empty();
+    nodes_.PushBack();
   }
   Node& n = nodes_.back();
   std::string& data = Open(n);
   InsertEntry(&data, data.size(), value);
   ++n.count;
   ++count_;
-  if (sealed != nodes_.end()) {
+  if (sealed) {
     Settle(depth_ + 1);
-    Tidy(*sealed, true);
+    Tidy(nodes_[nodes_.size() - 2], true);
   }
 }
 
@@ -319,7 +405,7 @@ std::string ListValue::PopFront() {
   std::string out(ReadEntry(data, &pos));
   --count_;
   if (--n.count == 0) {
-    nodes_.pop_front();
+    nodes_.PopFront();
     Settle(depth_);
   } else {
     data.erase(0, pos);
@@ -337,7 +423,7 @@ std::string ListValue::PopBack() {
   std::string out(ReadEntry(data, &pos));
   --count_;
   if (--n.count == 0) {
-    nodes_.pop_back();
+    nodes_.PopBack();
     Settle(depth_);
   } else {
     data.resize(start);
@@ -347,50 +433,52 @@ std::string ListValue::PopBack() {
 }
 
 std::string ListValue::At(size_t index) const {
-  auto p = LocateIn(nodes_, count_, index);
+  Position p = Locate(index);
   std::string scratch;
-  std::string_view data = View(*p.it, &scratch);
+  std::string_view data = View(nodes_[p.node], &scratch);
   size_t pos = EntryOffset(data, p.local);
   return std::string(ReadEntry(data, &pos));
 }
 
 void ListValue::Replace(size_t index, std::string_view value) {
-  auto p = LocateIn(nodes_, count_, index);
-  std::string& data = Open(*p.it);
+  Position p = Locate(index);
+  std::string& data = Open(nodes_[p.node]);
   size_t start = EntryOffset(data, p.local);
   size_t end = start;
   ReadEntry(data, &end);
   data.erase(start, end - start);
   InsertEntry(&data, start, value);
-  AfterEdit(p.it, p.node, Rebalance(p.it));
+  AfterEdit(p.node, Rebalance(p.node));
 }
 
 void ListValue::Insert(size_t index, std::string_view value) {
   assert(index <= count_);
   if (index == 0) return PushFront(value);
   if (index == count_) return PushBack(value);
-  auto p = LocateIn(nodes_, count_, index);
-  std::string& data = Open(*p.it);
+  Position p = Locate(index);
+  Node& n = nodes_[p.node];
+  std::string& data = Open(n);
   InsertEntry(&data, EntryOffset(data, p.local), value);
-  ++p.it->count;
+  ++n.count;
   ++count_;
-  AfterEdit(p.it, p.node, Rebalance(p.it));
+  AfterEdit(p.node, Rebalance(p.node));
 }
 
 void ListValue::Erase(size_t index) {
-  auto p = LocateIn(nodes_, count_, index);
-  std::string& data = Open(*p.it);
+  Position p = Locate(index);
+  Node& n = nodes_[p.node];
+  std::string& data = Open(n);
   size_t start = EntryOffset(data, p.local);
   size_t end = start;
   ReadEntry(data, &end);
   --count_;
-  if (--p.it->count == 0) {
-    nodes_.erase(p.it);
+  if (--n.count == 0) {
+    nodes_.Erase(p.node);
     Settle(depth_);
     return;
   }
   data.erase(start, end - start);
-  AfterEdit(p.it, p.node, 1);
+  AfterEdit(p.node, 1);
 }
 
 void ListValue::EraseFront(size_t n) {
@@ -399,7 +487,7 @@ void ListValue::EraseFront(size_t n) {
   bool removed = false;
   while (n > 0 && n >= nodes_.front().count) {
     n -= nodes_.front().count;
-    nodes_.pop_front();
+    nodes_.PopFront();
     removed = true;
   }
   if (n > 0) {
@@ -420,7 +508,7 @@ void ListValue::EraseBack(size_t n) {
   bool removed = false;
   while (n > 0 && n >= nodes_.back().count) {
     n -= nodes_.back().count;
-    nodes_.pop_back();
+    nodes_.PopBack();
     removed = true;
   }
   if (n > 0) {
@@ -436,13 +524,15 @@ void ListValue::EraseBack(size_t n) {
 size_t ListValue::RemoveMatching(std::string_view value, size_t limit, bool from_tail) {
   size_t removed = 0;
   bool emptied = false;
-  const size_t total = nodes_.size();
   std::string scratch;
   std::vector<size_t> offsets;
   std::vector<bool> drop;
   // Each node is decompressed, edited and settled before the next one, so
   // at most one node is held raw beyond its usual state at any time.
-  auto scan = [&](Node& n, size_t i) {
+  const size_t total = nodes_.size();
+  for (size_t step = 0; step < total && (limit == 0 || removed < limit); ++step) {
+    size_t i = from_tail ? total - 1 - step : step;
+    Node& n = nodes_[i];
     std::string_view data = View(n, &scratch);
     offsets.clear();
     size_t pos = 0;
@@ -463,7 +553,7 @@ size_t ListValue::RemoveMatching(std::string_view value, size_t limit, bool from
         dropped_bytes += offsets[k + 1] - offsets[k];
       }
     }
-    if (dropped == 0) return;
+    if (dropped == 0) continue;
     std::string kept;
     kept.reserve(data.size() - dropped_bytes);
     for (uint32_t k = 0; k < n.count; ++k) {
@@ -478,22 +568,10 @@ size_t ListValue::RemoveMatching(std::string_view value, size_t limit, bool from
     } else {
       Canon(n, i);
     }
-  };
-  if (!from_tail) {
-    size_t i = 0;
-    for (auto it = nodes_.begin(); it != nodes_.end() && (limit == 0 || removed < limit);
-         ++it, ++i) {
-      scan(*it, i);
-    }
-  } else {
-    size_t i = total;
-    for (auto it = nodes_.rbegin(); it != nodes_.rend() && (limit == 0 || removed < limit); ++it) {
-      scan(*it, --i);
-    }
   }
   count_ -= removed;
   if (emptied) {
-    nodes_.remove_if([](const Node& n) { return n.count == 0; });
+    nodes_.EraseEmpty();
     Settle(depth_);
   }
   return removed;
@@ -502,15 +580,16 @@ size_t ListValue::RemoveMatching(std::string_view value, size_t limit, bool from
 void ListValue::Visit(size_t start, bool reverse,
                       const std::function<bool(size_t, std::string_view)>& fn) const {
   if (start >= count_) return;
-  auto p = LocateIn(nodes_, count_, start);
+  Position p = Locate(start);
   size_t index = start;
   std::string scratch;
   if (!reverse) {
     size_t skip = p.local;
-    for (auto it = p.it; it != nodes_.end(); ++it) {
-      std::string_view data = View(*it, &scratch);
+    for (size_t i = p.node; i < nodes_.size(); ++i) {
+      const Node& n = nodes_[i];
+      std::string_view data = View(n, &scratch);
       size_t pos = EntryOffset(data, skip);
-      for (size_t k = skip; k < it->count; ++k) {
+      for (size_t k = skip; k < n.count; ++k) {
         if (!fn(index++, ReadEntry(data, &pos))) return;
       }
       skip = 0;
@@ -519,8 +598,8 @@ void ListValue::Visit(size_t start, bool reverse,
   }
   std::vector<size_t> offsets;
   size_t last = p.local;  // the entry to start from in the current node
-  for (auto it = p.it;;) {
-    std::string_view data = View(*it, &scratch);
+  for (size_t i = p.node + 1; i-- > 0;) {
+    std::string_view data = View(nodes_[i], &scratch);
     offsets.clear();
     size_t pos = 0;
     for (size_t k = 0; k <= last; ++k) {
@@ -531,9 +610,7 @@ void ListValue::Visit(size_t start, bool reverse,
       size_t at = offsets[k];
       if (!fn(index--, ReadEntry(data, &at))) return;
     }
-    if (it == nodes_.begin()) return;
-    --it;
-    last = it->count - 1;
+    if (i > 0) last = nodes_[i - 1].count - 1;
   }
 }
 

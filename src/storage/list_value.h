@@ -1,15 +1,15 @@
 #pragma once
 // ListValue: the payload of a list key, a quicklist as Redis 7.0 keeps one:
-// a doubly linked sequence of nodes, each a compact buffer of
-// length-prefixed entries (the role a listpack plays in Redis). Nodes are
-// capped by list-max-listpack-size (> 0: entries per node, also at most
-// 8 KiB; -1..-5: 4..64 KiB per node); an element too large for any node sits
-// alone in its own node.
+// a sequence of nodes, each a compact buffer of length-prefixed entries (the
+// role a listpack plays in Redis). Nodes are capped by list-max-listpack-size
+// (> 0: entries per node, also at most 8 KiB; -1..-5: 4..64 KiB per node); an
+// element too large for any node sits alone in its own node. A node keeps
+// spare capacity only while it grows at an end of the list.
 //
 // list-compress-depth (quicklist->compress): when > 0, the `depth` nodes at
 // each end stay raw and every node between them is kept LZF-compressed when
-// that pays (Redis's rules: at least 48 raw bytes, and the stream at least 8
-// bytes smaller; otherwise the node stays raw until its contents change).
+// that pays (Redis's rules: at least 48 raw bytes, and the stream more than
+// 8 bytes smaller; otherwise the node stays raw until its contents change).
 // Reads decompress a copy; writes decompress the node, change it, and
 // compress it again, so after every call each node is in that state.
 //
@@ -26,7 +26,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,8 +39,9 @@ class ListValue final : public CollectionPayload {
  public:
   // `fill` is list-max-listpack-size and `compress_depth` list-compress-depth
   // when the list is created; Redis keeps both for the life of the list
-  // (quicklistSetOptions at creation). A fill of 0 is treated as 1 entry per
-  // node; the depth is clamped to 0..65535 as Redis's COMPRESS_MAX.
+  // (quicklistSetOptions at creation). As there, the fill is clamped to
+  // -5..32767 (FILL_MAX) and the depth to 0..65535 (COMPRESS_MAX); a fill of
+  // 0 is treated as 1 entry per node.
   explicit ListValue(int64_t fill = -2, int64_t compress_depth = 0);
 
   std::unique_ptr<CollectionPayload> Clone() const override;
@@ -114,20 +114,58 @@ class ListValue final : public CollectionPayload {
     bool compressed() const { return raw_size != 0; }
     size_t RawSize() const { return compressed() ? raw_size : data.size(); }
   };
-  using NodeList = std::list<Node>;
-  using NodeIt = NodeList::iterator;
+  // The nodes, head to tail, in a circular array with a power-of-two
+  // capacity: pushes and pops at both ends are O(1), a walk over the nodes
+  // reads one contiguous array (a linked list costs a cache miss per node),
+  // and an empty list allocates nothing (std::deque allocates ~560 bytes up
+  // front). Inserting or erasing a node in the middle moves the nodes on the
+  // shorter side. The array shrinks when it is three-quarters empty.
+  class NodeRing {
+   public:
+    NodeRing() = default;
+    NodeRing(const NodeRing& other);
+    NodeRing& operator=(const NodeRing& other);
 
-  // Where an element lives: its node, that node's position from the head,
-  // and the entry's position inside it.
-  template <typename It>
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    size_t capacity() const { return cap_; }
+    Node& operator[](size_t i) { return slots_[(head_ + i) & (cap_ - 1)]; }
+    const Node& operator[](size_t i) const { return slots_[(head_ + i) & (cap_ - 1)]; }
+    Node& front() { return (*this)[0]; }
+    Node& back() { return (*this)[size_ - 1]; }
+
+    // Adds an empty node at the head / tail.
+    void PushFront();
+    void PushBack();
+    void PopFront();
+    void PopBack();
+    // Makes `n` empty nodes at positions i .. i + n - 1 (i <= size()).
+    void InsertEmpty(size_t i, size_t n);
+    void Erase(size_t i);
+    // Drops the nodes holding no entries.
+    void EraseEmpty();
+
+   private:
+    // Moves the nodes into a fresh array of `cap` slots (a power of two,
+    // >= size()), head at slot 0; cap 0 frees the array.
+    void Reallocate(size_t cap);
+    void MaybeShrink();
+
+    std::unique_ptr<Node[]> slots_;
+    // 32-bit positions keep a list's fixed cost small; 2^31 nodes would
+    // need over 80 GiB of node headers alone.
+    uint32_t cap_ = 0;
+    uint32_t head_ = 0;
+    uint32_t size_ = 0;
+  };
+
+  // Where an element lives: its node's position and the entry's position
+  // inside it.
   struct Position {
-    It it;
     size_t node;
     size_t local;
   };
-  template <typename NodeSeq>
-  static auto LocateIn(NodeSeq& nodes, size_t count, size_t index)
-      -> Position<decltype(nodes.begin())>;
+  Position Locate(size_t index) const;
 
   // Node byte budget: Redis's optimization_level for negative fill, the
   // 8 KiB safety limit for positive fill.
@@ -135,9 +173,9 @@ class ListValue final : public CollectionPayload {
   // Whether a node holding `count` entries in `bytes` bytes is within the
   // caps (a node with a single entry always is).
   bool NodeFits(uint32_t count, size_t bytes) const;
-  // Splits *it into as many nodes as the caps require; returns how many
+  // Splits node i into as many nodes as the caps require; returns how many
   // nodes it now spans (1 when it fitted).
-  size_t Rebalance(NodeIt it);
+  size_t Rebalance(size_t i);
 
   // The raw entries of a node for reading: its data, or its entries
   // decompressed into *scratch.
@@ -164,9 +202,9 @@ class ListValue final : public CollectionPayload {
   // `depth_` covers every node that moved within the depth; after k nodes
   // were added, `depth_ + k` covers every node that moved inside it.
   void Settle(size_t window);
-  // After an edit of the `parts` nodes starting at `first` (position i):
-  // the ends when nodes were added, then each edited node.
-  void AfterEdit(NodeIt first, size_t i, size_t parts);
+  // After an edit of the `parts` nodes starting at position i: the ends
+  // when nodes were added, then each edited node.
+  void AfterEdit(size_t i, size_t parts);
 
   static size_t EntryLength(std::string_view value);
   // Makes room at pos and writes the entry there.
@@ -176,9 +214,9 @@ class ListValue final : public CollectionPayload {
   // Byte offset of the entry `k` of a node's raw entries.
   static size_t EntryOffset(std::string_view data, size_t k);
 
-  NodeList nodes_;
+  NodeRing nodes_;
   size_t count_ = 0;
-  int64_t fill_;
+  int32_t fill_;
   uint32_t depth_;
 };
 

@@ -528,9 +528,13 @@ TEST_F(CompressedListTest, CloneKeepsDepthAndState) {
   ExpectSame(*copy, m);
 }
 
-TEST(ListCompressionTest, DepthIsClampedAndZeroCompressesNothing) {
+// quicklistSetOptions clamps: fill to -5..FILL_MAX, depth to 0..COMPRESS_MAX.
+TEST(ListCompressionTest, OptionsClampedAndDepthZeroCompressesNothing) {
   EXPECT_EQ(ListValue(-2, -3).compress_depth(), 0u);
   EXPECT_EQ(ListValue(-2, 1 << 20).compress_depth(), 65535u);
+  EXPECT_EQ(ListValue(100000).fill(), 32767);
+  EXPECT_EQ(ListValue(-100).fill(), -5);
+  EXPECT_EQ(ListValue(0).fill(), 1);
   ListValue l(2, 0);
   for (int i = 0; i < 100; ++i) l.PushBack(std::string(30, 'q'));
   EXPECT_EQ(l.node_count(), 50u);
@@ -753,6 +757,46 @@ TEST(ListMemoryTest, ShrinkingNodesReleaseCapacity) {
   ASSERT_EQ(l.node_count(), 1u);
   for (int i = 0; i < 470; ++i) i % 2 ? l.PopFront() : l.PopBack();
   EXPECT_LT(l.HeapBytes(), 10 * 17 * 2 + 200u);
+}
+
+// One element per node: the node array wraps around, grows at both ends in
+// O(1) (100,000 pushes at each end would take minutes if a push moved every
+// node), moves the shorter side for a middle insert or erase, and shrinks
+// again after a trim.
+TEST(ListMemoryTest, NodeArrayAtBothEndsAndInTheMiddle) {
+  ListValue l(1);
+  std::deque<std::string> m;
+  for (int i = 0; i < 100000; ++i) {
+    std::string v = std::to_string(i);
+    if (i % 3 == 0) {
+      l.PushFront(v);
+      m.push_front(v);
+    } else {
+      l.PushBack(v);
+      m.push_back(v);
+    }
+  }
+  EXPECT_EQ(l.node_count(), 100000u);
+  EXPECT_EQ(l.ToVector(), Model(m));
+  size_t full = l.HeapBytes();
+  for (size_t at : {1u, 50000u, 99990u, 7u}) {
+    l.Insert(at, "mid");
+    m.insert(m.begin() + static_cast<std::ptrdiff_t>(at), "mid");
+    l.Erase(at + 2);
+    m.erase(m.begin() + static_cast<std::ptrdiff_t>(at) + 2);
+  }
+  EXPECT_EQ(l.ToVector(), Model(m));
+  l.EraseFront(60000);
+  l.EraseBack(39990);
+  m.erase(m.begin(), m.begin() + 60000);
+  m.erase(m.end() - 39990, m.end());
+  EXPECT_EQ(l.ToVector(), Model(m));
+  EXPECT_LT(l.HeapBytes() * 100, full);
+  // Popping everything frees the array; the list works again afterwards.
+  while (!l.empty()) l.PopBack();
+  EXPECT_EQ(l.HeapBytes(), 0u);
+  l.PushFront("again");
+  EXPECT_EQ(l.ToVector(), std::vector<std::string>{"again"});
 }
 
 }  // namespace

@@ -128,9 +128,8 @@ void HelloCommand(CommandContext& ctx) {
       return;
     }
     ++next;
-    // RESP3 arrives with the RESP3 work; until then only RESP2 is spoken.
-    if (version != 2) {
-      ctx.reply->Error("NOPROTO unsupported protocol version");
+    if (version < 2 || version > 3) {
+      ctx.reply->Error(protocol::kErrNoProto);
       return;
     }
   }

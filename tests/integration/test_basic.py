@@ -234,17 +234,19 @@ def test_hello_2(server):
         c.close()
 
 
-def test_hello_3(server, backend):
+def test_hello_3(server):
     c = raw(server)
     try:
         reply = c.call([b"HELLO", b"3"])
-        if backend == "redis-reference":
-            assert reply.startswith(b"%7\r\n")  # a RESP3 map
-        else:
-            # Spindle speaks RESP2 only until RESP3 lands: HELLO 3 gets the
-            # same error Redis gives for any unsupported version.
-            assert reply == b"-NOPROTO unsupported protocol version\r\n"
-            assert c.call([b"PING"]) == b"+PONG\r\n"
+        assert reply.startswith(b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n")  # a RESP3 map
+        assert b"$5\r\nproto\r\n:3\r\n" in reply
+        # RESP3 types from then on: a null, a map, a verbatim string.
+        assert c.call([b"GET", b"nokey"]) == b"_\r\n"
+        assert c.call([b"CONFIG", b"GET", b"maxclients"]) == \
+            b"%1\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n"
+        assert c.call([b"CLIENT", b"INFO"]).startswith(b"=")
+        assert b"$5\r\nproto\r\n:2\r\n" in c.call([b"HELLO", b"2"])
+        assert c.call([b"GET", b"nokey"]) == b"$-1\r\n"
     finally:
         c.close()
 

@@ -21,6 +21,7 @@
 #include "net/socket.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
+#include "server/pubsub.h"
 
 namespace spindle::server {
 
@@ -95,6 +96,20 @@ class Client : public commands::Session, public net::FdHandler {
   BlockedState* blocked_state() { return blocked_.get(); }
   void set_blocked(std::unique_ptr<BlockedState> state) { blocked_ = std::move(state); }
 
+  // Pub/Sub (managed by PubSub, see pubsub.h). Null until the first
+  // subscription and again after the last one goes.
+  ClientSubscriptions* subscriptions() { return subs_.get(); }
+  const ClientSubscriptions* subscriptions() const { return subs_.get(); }
+  ClientSubscriptions& EnsureSubscriptions();
+  void ReleaseSubscriptions() { subs_.reset(); }
+  // Channels + patterns (what SUBSCRIBE / PSUBSCRIBE confirmations count),
+  // and shard channels (what SSUBSCRIBE confirmations count).
+  size_t subscription_count() const;
+  size_t shard_subscription_count() const;
+  // Redis's CLIENT_PUBSUB: subscribed to anything. In RESP2 such a client
+  // may only run the commands of the subscribed context.
+  bool subscribed() const { return subs_ != nullptr && !subs_->empty(); }
+
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
@@ -119,6 +134,7 @@ class Client : public commands::Session, public net::FdHandler {
   std::string last_command_ = "NULL";
   bool authenticated_ = true;
   std::unique_ptr<BlockedState> blocked_;
+  std::unique_ptr<ClientSubscriptions> subs_;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
 };

@@ -32,6 +32,12 @@ namespace {
 void PingCommand(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     ctx.reply->Error(protocol::WrongArityError("ping"));
+  } else if (ClientOf(ctx)->subscribed() && ctx.reply->resp() == 2) {
+    // A RESP2 subscriber reads every reply as a message: PING answers in the
+    // message shape, ["pong", <argument or "">].
+    ctx.reply->ArrayHeader(2);
+    ctx.reply->Bulk("pong");
+    ctx.reply->Bulk(ctx.argc() == 2 ? ctx.args[1] : std::string_view());
   } else if (ctx.argc() == 2) {
     ctx.reply->Bulk(ctx.args[1]);
   } else {
@@ -190,6 +196,23 @@ void HelloCommand(CommandContext& ctx) {
   ctx.reply->EmptyArray();
 }
 
+// RESET: back to a fresh connection's state, as Redis's
+// clearClientConnectionState: database 0, RESP2, the default user's
+// authentication (required again when requirepass is set), no name, no
+// subscriptions (dropped without confirmations). MULTI / WATCH and client
+// tracking state will be cleared here too once they exist.
+void ResetCommand(CommandContext& ctx) {
+  Client* c = ClientOf(ctx);
+  Server* server = c->server();
+  c->set_db_index(0);
+  c->reply().set_resp(2);
+  c->set_authenticated(server->cfg().requirepass.empty());
+  server->UpdateParserLimits(c);
+  server->pubsub().RemoveClient(c);
+  c->set_name(std::string());
+  ctx.reply->SimpleString("RESET");
+}
+
 // ---- CLIENT ---------------------------------------------------------------
 
 constexpr const char* kClientHelp[] = {
@@ -265,8 +288,13 @@ void ClientInfo(CommandContext& ctx) {
   ctx.reply->Verbatim(ClientInfoLine(*ClientOf(ctx), ctx.now_ms) + "\n");
 }
 
-// Client types as Redis's getClientTypeByName; every Spindle client is
-// "normal" until replication and pub/sub arrive.
+// Client types as Redis's getClientTypeByName / getClientType: a client
+// with subscriptions is "pubsub", every other one "normal" (no replication
+// yet).
+constexpr int kTypeNormal = 0;
+constexpr int kTypePubSub = 2;
+int ClientType(const Client& c) { return c.subscribed() ? kTypePubSub : kTypeNormal; }
+
 int ClientTypeByName(std::string_view name) {
   if (EqualsIgnoreCase(name, "normal")) return 0;
   if (EqualsIgnoreCase(name, "slave") || EqualsIgnoreCase(name, "replica")) return 1;
@@ -284,8 +312,8 @@ void ClientList(CommandContext& ctx) {
       ctx.reply->Error("ERR Unknown client type '" + std::string(ctx.args[3]) + "'");
       return;
     }
-    if (type == 0) {
-      for (const auto& [id, c] : server->clients()) out += ClientInfoLine(*c, ctx.now_ms) + "\n";
+    for (const auto& [id, c] : server->clients()) {
+      if (ClientType(*c) == type) out += ClientInfoLine(*c, ctx.now_ms) + "\n";
     }
   } else if (ctx.argc() > 3 && EqualsIgnoreCase(ctx.args[2], "id")) {
     for (size_t j = 3; j < ctx.argc(); ++j) {
@@ -372,7 +400,7 @@ void ClientKill(CommandContext& ctx) {
     if (c->close_asap()) continue;
     if (has_addr && c->PeerId() != addr) continue;
     if (has_laddr && c->LocalId() != laddr) continue;
-    if (type != -1 && type != 0) continue;
+    if (type != -1 && ClientType(*c) != type) continue;
     if (id != 0 && c->id() != static_cast<uint64_t>(id)) continue;
     if (c.get() == self && skipme) continue;
     if (c.get() == self) {
@@ -430,10 +458,13 @@ CommandSpec Sub(const char* name, int arity, uint32_t flags, uint64_t acl, comma
 }  // namespace
 
 std::string ClientInfoLine(const Client& c, int64_t now_ms) {
-  std::string flags = c.blocked() ? "b" : "";
-  if (c.peer().unix_socket) flags += 'U';
+  // Redis's order of the flag letters (getClientInfoString).
+  std::string flags;
+  if (c.subscribed()) flags += 'P';
+  if (c.blocked()) flags += 'b';
   if (c.close_after_reply()) flags += 'c';
   if (c.close_asap()) flags += 'A';
+  if (c.peer().unix_socket) flags += 'U';
   if (flags.empty()) flags = "N";
   std::string line;
   line.reserve(320);
@@ -453,9 +484,10 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("idle", std::to_string((now_ms - c.last_interaction_ms()) / 1000));
   add("flags", flags);
   add("db", std::to_string(c.db_index()));
-  add("sub", "0");
-  add("psub", "0");
-  add("ssub", "0");
+  const ClientSubscriptions* subs = c.subscriptions();
+  add("sub", std::to_string(subs ? subs->channels.size() : 0));
+  add("psub", std::to_string(subs ? subs->patterns.size() : 0));
+  add("ssub", std::to_string(subs ? subs->shard_channels.size() : 0));
   add("multi", "-1");
   add("qbuf", std::to_string(qbuf));
   add("qbuf-free", std::to_string(c.query_capacity() - qbuf));
@@ -494,6 +526,9 @@ void RegisterConnectionCommands(commands::CommandTable* table) {
                  "O(N) where N is the number of passwords defined for the user"));
   table->Add(cmd("select", 2, kCmdLoading | kCmdStale | kCmdFast, kAclConnection, SelectCommand,
                  "Change the selected database for the current connection", "1.0.0", "O(1)"));
+  table->Add(cmd("reset", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth |
+                                 kCmdAllowBusy,
+                 kAclConnection, ResetCommand, "Reset the connection", "6.2.0", "O(1)"));
   table->Add(cmd("hello", -1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth |
                                   kCmdSentinel | kCmdAllowBusy,
                  kAclConnection, HelloCommand, "Handshake with Redis", "6.0.0", "O(1)"));

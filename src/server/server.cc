@@ -14,6 +14,7 @@
 #include "net/socket.h"
 #include "protocol/errors.h"
 #include "server/server_commands.h"
+#include "storage/keyspace_events.h"
 
 namespace spindle::server {
 namespace {
@@ -102,6 +103,7 @@ void Server::RegisterCommands() {
   commands::RegisterSortCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
+  RegisterPubSubCommands(&commands_);
 }
 
 Status Server::Start() {
@@ -115,6 +117,9 @@ Status Server::Start() {
   // CONFIG_FDSET_INCR = 128 descriptors beyond maxclients).
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
+  pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
+  notifications_ = std::make_unique<Notifications>(pubsub_.get());
+  keyspace_->set_observer(notifications_.get());
   RegisterCommands();
   RefreshSettings();
   keyspace_->set_key_ready_hook(
@@ -404,6 +409,11 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
     } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
       reply.Error(protocol::kErrNoAuth);
       ++cmd->stats.rejected_calls;
+    } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
+      // RESP2 cannot tell a pushed message from a reply, so a subscribed
+      // client is held to the subscribed context; RESP3 pushes are typed.
+      reply.Error(protocol::SubscribeContextError(cmd->name));
+      ++cmd->stats.rejected_calls;
     } else {
       commands::CommandContext ctx;
       ctx.args = args;
@@ -448,6 +458,10 @@ void Server::RefreshSettings() {
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
   settings_.enable_debug_command = get("enable-debug-command");
+  if (notifications_) {
+    int64_t events = storage::ParseNotifyFlags(get("notify-keyspace-events"));
+    notifications_->set_flags(events < 0 ? 0 : static_cast<uint32_t>(events));
+  }
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
   storage::EncodingLimits& l = settings_.limits;
   l.hash_max_listpack_entries = num("hash-max-listpack-entries");
@@ -537,6 +551,12 @@ void Server::BeforeSleep() {
       if (c != nullptr && !c->closing() && !c->blocked()) ProcessInput(c);
     }
   }
+  // The fast expire cycle runs before the writes, as in Redis's beforeSleep:
+  // the "expired" notifications it publishes go out in this same pass.
+  if (settings_.active_expire_enabled) {
+    expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
+                   settings_.active_expire_effort);
+  }
   // Replies are written here, right before the loop sleeps, so most of them
   // go out with one writev and no write-readiness round trip (Redis's
   // handleClientsWithPendingWrites).
@@ -548,10 +568,6 @@ void Server::BeforeSleep() {
   }
   pending_writes_.clear();
   FreeClosedClients();
-  if (settings_.active_expire_enabled) {
-    expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
-                   settings_.active_expire_effort);
-  }
   if (shutdown_requested_.load()) loop_->Stop();
 }
 
@@ -562,6 +578,7 @@ void Server::FreeClosedClients() {
 
 void Server::FreeClient(Client* c) {
   if (c->blocked()) UnblockClient(c);
+  pubsub_->RemoveClient(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket

@@ -15,6 +15,7 @@ class Server;
 void RegisterConnectionCommands(commands::CommandTable* table);
 void RegisterServerCommands(commands::CommandTable* table);
 void RegisterIntrospectionCommands(commands::CommandTable* table);
+void RegisterPubSubCommands(commands::CommandTable* table);
 
 // The client handle behind a command context (always a server::Client).
 Client* ClientOf(commands::CommandContext& ctx);

@@ -9,7 +9,7 @@
 //  - owned chunks (kChunkSize, or a big payload's own size) that Append
 //    copies into;
 //  - shared chunks (AppendShared): an immutable, reference-counted block
-//    queued by reference. PUBLISH builds a message once and queues the same
+//    queued by reference, never copied. PUBLISH builds a message once and queues the same
 //    block on every subscriber; each buffer drops its reference when the
 //    block is consumed (or the buffer cleared), and the last one frees it.
 // writev sees no difference between them. size() and allocated() count a
@@ -39,14 +39,9 @@ using SharedBytes = std::shared_ptr<const std::string>;
 class ChunkedBuffer {
  public:
   static constexpr size_t kChunkSize = 16 * 1024;
-  // A shared block this small is copied instead of queued by reference when
-  // it fits in the free space of the last owned chunk: a memcpy of a few
-  // hundred bytes is cheaper than a reference-count update, a chunk entry and
-  // one more iovec for writev (IOV_MAX caps how many one call takes).
-  static constexpr size_t kShareMinBytes = 256;
-  // An owned chunk opened right after a shared one starts this small (unless
-  // the payload is bigger): interleaved small replies between large shared
-  // messages must not pin 16 KiB each.
+  // An owned chunk opened right after a shared one, or for a small copied
+  // block, starts this small (unless the payload is bigger): interleaved
+  // small replies between large shared messages must not pin 16 KiB each.
   static constexpr size_t kChunkAfterShared = 1024;
 
   ChunkedBuffer() = default;
@@ -81,19 +76,29 @@ class ChunkedBuffer {
   void Append(std::string_view s) { Append(s.data(), s.size()); }
   void Append(char ch) { Append(&ch, 1); }
 
-  // Queues block by reference after everything appended so far (a small
-  // block may be copied instead, see kShareMinBytes; the bytes sent are the
-  // same). An empty or null block queues nothing.
+  // A block smaller than copy_below is copied, unless the last chunk is a
+  // shared one (then it is shared too: copying would open a chunk for a few
+  // bytes between two shared blocks). Into an empty buffer it is copied into
+  // a kChunkAfterShared-sized chunk, not 16 KiB, as it may be all this write
+  // sends. A larger block is queued by reference. Measured with
+  // bench/micro/fanout_bench.cc: below a few hundred bytes a memcpy beats a
+  // shared chunk's reference count, entry and iovec.
+  void AppendSharedOrCopy(const SharedBytes& block, size_t copy_below) {
+    if (!block) return;
+    size_t len = block->size();
+    if (len >= copy_below || (chunks_.size() > first_ && chunks_.back().shared)) {
+      AppendShared(block);
+      return;
+    }
+    if (chunks_.size() == first_) AddChunk(len > kChunkAfterShared ? len : kChunkAfterShared);
+    Append(block->data(), len);
+  }
+
+  // Queues block by reference after everything appended so far. An empty
+  // or null block queues nothing.
   void AppendShared(SharedBytes block) {
     if (!block || block->empty()) return;
     size_t len = block->size();
-    if (len < kShareMinBytes && chunks_.size() > first_) {
-      const Chunk& last = chunks_.back();
-      if (!last.shared && last.cap - last.used >= len) {
-        Append(block->data(), len);
-        return;
-      }
-    }
     Chunk c;
     c.cap = c.used = len;
     c.shared = std::move(block);

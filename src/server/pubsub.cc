@@ -4,11 +4,17 @@
 #include <memory>
 
 #include "common/glob.h"
-#include "protocol/reply_builder.h"
 #include "server/client.h"
 
 namespace spindle::server {
 namespace {
+
+// Blocks smaller than this are copied into each receiver's buffer, larger
+// ones queued by reference (ChunkedBuffer::AppendSharedOrCopy). Measured with
+// bench/micro/fanout_bench.cc: below a few hundred bytes a copy beats a
+// shared chunk (its reference count, entry and iovec), above it sharing wins
+// and the gap grows with the size.
+constexpr size_t kShareMinBytes = 256;
 
 void AppendBulk(std::string* out, std::string_view s) {
   char len[24];
@@ -20,9 +26,28 @@ void AppendBulk(std::string* out, std::string_view s) {
   out->append("\r\n");
 }
 
-// The bytes every receiver of one publish shares: the channel and the
-// message as two bulk strings. Built on the first delivery only, so a
-// publish nobody hears allocates nothing.
+// The head of a message frame up to the channel: the RESP2 array or RESP3
+// push header (what ReplyBuilder::PushHeader writes), the kind and, for a
+// pmessage, the pattern.
+SharedBytes FramePrefix(int resp, std::string_view kind, const std::string_view* pattern) {
+  auto s = std::make_shared<std::string>(resp >= 3 ? ">" : "*");
+  s->append(pattern != nullptr ? "4\r\n" : "3\r\n");
+  AppendBulk(s.get(), kind);
+  if (pattern != nullptr) AppendBulk(s.get(), *pattern);
+  return s;
+}
+
+// The constant prefixes, built once: message and smessage, RESP2 and RESP3.
+const SharedBytes& ChannelPrefix(ChannelKind kind, int resp) {
+  static const SharedBytes kPrefixes[2][2] = {
+      {FramePrefix(2, "message", nullptr), FramePrefix(3, "message", nullptr)},
+      {FramePrefix(2, "smessage", nullptr), FramePrefix(3, "smessage", nullptr)}};
+  return kPrefixes[kind == ChannelKind::kShard ? 1 : 0][resp >= 3 ? 1 : 0];
+}
+
+// The bytes every receiver of one publish shares, whatever the kind and
+// protocol: the channel and the message as two bulk strings. Built on the
+// first delivery, so a publish nobody hears allocates nothing.
 class SharedBody {
  public:
   SharedBody(std::string_view channel, std::string_view message)
@@ -44,23 +69,13 @@ class SharedBody {
   SharedBytes bytes_;
 };
 
-// Queues one message on c: the push header for c's protocol (a RESP2 array
-// or a RESP3 push), the kind and, for pmessage, the pattern, copied; then the
-// shared body by reference. Straight to the client's output, never through
-// its reply builder, whose target a transaction may redirect.
-void Deliver(Client* c, size_t elements, std::string_view kind, const std::string_view* pattern,
-             SharedBody* body) {
-  protocol::ReplyBuilder push(&c->output());
-  push.set_resp(c->resp());
-  push.PushHeader(elements);
-  push.Raw(kind);
-  if (pattern != nullptr) push.Bulk(*pattern);
-  c->output().AppendShared(body->Get());
+// Queues one message on c: its prefix, then the body. Straight to the
+// client's output, never through its reply builder, whose target a
+// transaction may redirect.
+void Deliver(Client* c, const SharedBytes& prefix, SharedBody* body) {
+  c->output().AppendSharedOrCopy(prefix, kShareMinBytes);
+  c->output().AppendSharedOrCopy(body->Get(), kShareMinBytes);
 }
-
-constexpr std::string_view kMessage = "$7\r\nmessage\r\n";
-constexpr std::string_view kPMessage = "$8\r\npmessage\r\n";
-constexpr std::string_view kSMessage = "$8\r\nsmessage\r\n";
 
 }  // namespace
 
@@ -155,9 +170,8 @@ int64_t PubSub::Publish(ChannelKind kind, std::string_view channel, std::string_
   const Registry& reg = Channels(kind);
   auto it = reg.find(channel);
   if (it != reg.end()) {
-    std::string_view tag = kind == ChannelKind::kShard ? kSMessage : kMessage;
     for (Client* c : it->second) {
-      Deliver(c, 3, tag, nullptr, &body);
+      Deliver(c, ChannelPrefix(kind, c->resp()), &body);
       on_output_(c);
       ++receivers;
     }
@@ -166,8 +180,11 @@ int64_t PubSub::Publish(ChannelKind kind, std::string_view channel, std::string_
   for (const auto& [pattern, clients] : patterns_) {
     if (!GlobMatch(pattern, channel)) continue;
     std::string_view pat(pattern);
+    SharedBytes prefix[2];  // RESP2, RESP3: built for the protocols present
     for (Client* c : clients) {
-      Deliver(c, 4, kPMessage, &pat, &body);
+      SharedBytes& p = prefix[c->resp() >= 3 ? 1 : 0];
+      if (!p) p = FramePrefix(c->resp(), "pmessage", &pat);
+      Deliver(c, p, &body);
       on_output_(c);
       ++receivers;
     }

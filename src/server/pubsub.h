@@ -9,12 +9,15 @@
 // Shard channels (SSUBSCRIBE / SPUBLISH) are a namespace of their own: with
 // cluster disabled they behave as plain channels that patterns never match.
 //
-// Fan-out: PUBLISH builds the part of the message every receiver shares
-// ("$len\r\n<channel>\r\n$len\r\n<message>\r\n") once, as an immutable
-// reference-counted block, and queues it by reference on each receiver's
-// output (ChunkedBuffer::AppendShared). Only the few bytes that differ per
-// receiver are copied: the RESP2 array / RESP3 push header, the kind
-// ("message", "pmessage" + pattern, "smessage").
+// Fan-out: a message frame is two immutable, reference-counted blocks: a
+// prefix (the RESP2 array or RESP3 push header, the kind, and for a
+// pmessage the pattern), one per protocol and kind (constant for message /
+// smessage, built per publish for each matching pattern), and the body
+// ("$len\r\n<channel>\r\n$len\r\n<message>\r\n"), built once per publish
+// whatever the receivers' kinds and protocols. Both are queued by reference
+// on each receiver's output (ChunkedBuffer::AppendSharedOrCopy: a small
+// block is copied instead when the receiver's last chunk has room), so N
+// receivers cost N reference counts, not N copies of the message.
 //
 // Thread: main thread.
 

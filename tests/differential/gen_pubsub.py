@@ -69,7 +69,7 @@ def _message(rng, ctx):
         return ctx.value(rng)
     if r < 0.75:
         return rng.choice(BINARY)
-    # Large enough to take the shared-block path (ChunkedBuffer::kShareMinBytes)
+    # Large enough to be queued by reference (PubSub's kShareMinBytes)
     # and, at times, to span several chunks.
     return ctx.text(rng, 256, 3000) if r < 0.95 else ctx.text(rng, 16000, 40000)
 

@@ -81,7 +81,7 @@ SharedBytes Block(size_t n, char fill) { return std::make_shared<const std::stri
 
 TEST(ChunkedBufferTest, SharedBlockIsQueuedByReference) {
   ChunkedBuffer b;
-  SharedBytes block = Block(ChunkedBuffer::kShareMinBytes, 'm');
+  SharedBytes block = Block(300, 'm');
   b.AppendShared(block);
   EXPECT_EQ(block.use_count(), 2);  // the buffer holds it, not a copy
   struct iovec iov[4];
@@ -159,22 +159,44 @@ TEST(ChunkedBufferTest, PartialWritesAcrossASharedBlock) {
   EXPECT_TRUE(b.empty());
 }
 
-TEST(ChunkedBufferTest, SmallBlockIsCopiedIntoTheTail) {
+TEST(ChunkedBufferTest, TinyBlockIsStillShared) {
   ChunkedBuffer b;
   b.Append("x");
-  SharedBytes block = Block(ChunkedBuffer::kShareMinBytes - 1, 'y');
-  b.AppendShared(block);
-  EXPECT_EQ(block.use_count(), 1);  // copied, no reference kept
-  struct iovec iov[4];
-  EXPECT_EQ(b.Iov(iov, 4), 1);
-  EXPECT_EQ(b.ToString(), "x" + *block);
-  // With no owned chunk to copy into, even a small block is queued by
-  // reference (no 16 KiB chunk for a 10-byte message).
-  ChunkedBuffer empty;
   SharedBytes tiny = Block(10, 't');
-  empty.AppendShared(tiny);
-  EXPECT_EQ(tiny.use_count(), 2);
-  EXPECT_EQ(empty.allocated(), 10u);
+  b.AppendShared(tiny);
+  EXPECT_EQ(tiny.use_count(), 2);  // by reference, after the copied byte
+  struct iovec iov[4];
+  EXPECT_EQ(b.Iov(iov, 4), 2);
+  EXPECT_EQ(b.ToString(), "x" + *tiny);
+  EXPECT_EQ(b.allocated(), ChunkedBuffer::kChunkSize + 10);
+}
+
+TEST(ChunkedBufferTest, SharedOrCopyCopiesSmallBlocksSharesLargeOnes) {
+  ChunkedBuffer b;
+  SharedBytes small = Block(100, 's');
+  // Nothing queued: copied into a small chunk, not a 16 KiB one.
+  b.AppendSharedOrCopy(small, 512);
+  EXPECT_EQ(small.use_count(), 1);
+  EXPECT_EQ(b.allocated(), ChunkedBuffer::kChunkAfterShared);
+  b.AppendSharedOrCopy(small, 512);  // into the same chunk's free space
+  EXPECT_EQ(b.allocated(), ChunkedBuffer::kChunkAfterShared);
+  SharedBytes big = Block(512, 'b');
+  b.AppendSharedOrCopy(big, 512);  // not below the limit: by reference
+  EXPECT_EQ(big.use_count(), 2);
+  b.AppendSharedOrCopy(small, 512);  // right after a shared block: shared
+  EXPECT_EQ(small.use_count(), 2);
+  EXPECT_EQ(b.allocated(), ChunkedBuffer::kChunkAfterShared + 512 + 100);
+  EXPECT_EQ(b.ToString(), *small + *small + *big + *small);
+  b.AppendSharedOrCopy(nullptr, 512);
+  EXPECT_EQ(b.size(), 100u * 3 + 512);
+  struct iovec iov[8];
+  EXPECT_EQ(b.Iov(iov, 8), 3);
+  // A full owned tail: the copy goes on in a new standard chunk.
+  ChunkedBuffer c;
+  c.Append(std::string(ChunkedBuffer::kChunkSize, 'f'));
+  c.AppendSharedOrCopy(small, 512);
+  EXPECT_EQ(small.use_count(), 2);  // only b's reference
+  EXPECT_EQ(c.allocated(), 2 * ChunkedBuffer::kChunkSize);
 }
 
 TEST(ChunkedBufferTest, AppendAfterSharedOpensASmallChunk) {
@@ -204,8 +226,7 @@ TEST(ChunkedBufferTest, ManyChunksDrainInOrder) {
   ChunkedBuffer b;
   std::string expected;
   for (int i = 0; i < 5000; ++i) {
-    SharedBytes block =
-        Block(ChunkedBuffer::kShareMinBytes + i % 7, static_cast<char>('0' + i % 10));
+    SharedBytes block = Block(200 + i % 7, static_cast<char>('0' + i % 10));
     b.AppendShared(block);
     expected += *block;
   }

@@ -253,9 +253,15 @@ def _canonical_messages(replies):
 
 def _sync_all(pool, acting=None, acting_argv=None):
     """PING <token> on every open subscriber; returns the canonical record of
-    what each received, the acting slot's command output included."""
-    out = []
-    for slot in sorted(pool.conns, key=str):
+    what each received, the acting slot's command output included. The
+    acting slot is synchronised first: until its command has run (a PUBLISH
+    from a subscriber, say), another slot's PING may be served before it."""
+    slots = sorted(pool.conns, key=str)
+    if acting in pool.conns:
+        slots.remove(acting)
+        slots.insert(0, acting)
+    record = {}
+    for slot in slots:
         conn = pool.conns[slot]
         token = pool.next_token()
         conn.send(encode([b"PING", token]))
@@ -265,8 +271,9 @@ def _sync_all(pool, acting=None, acting_argv=None):
             replies = _canonical_unsubscribe_all(replies)
         else:
             replies = _canonical_messages(replies)
-        out.append(b"[%s] " % str(slot).encode() + b"".join(replies) + b" <" + pong + b">")
-    return b"\n".join(out)
+        record[slot] = b"".join(replies) + b" <" + pong + b">"
+    return b"\n".join(b"[%s] " % str(slot).encode() + record[slot]
+                      for slot in sorted(record, key=str))
 
 
 def _guard(fn):

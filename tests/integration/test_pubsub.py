@@ -302,3 +302,75 @@ def test_pubsub_introspection_errors(server):
         assert b"+not_key\r\n" in info and b":1\r\n:1\r\n:1\r\n" in info
     finally:
         c.close()
+
+
+# COMMAND INFO of each command as redis-server 7.0.15 answers it.
+COMMAND_INFO = {
+    b'subscribe': (
+        b'*1\r\n*10\r\n$9\r\nsubscribe\r\n:-2\r\n*4\r\n+pubsub\r\n+noscript\r\n+loadin'
+        b'g\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+    b'unsubscribe': (
+        b'*1\r\n*10\r\n$11\r\nunsubscribe\r\n:-1\r\n*4\r\n+pubsub\r\n+noscript\r\n+loa'
+        b'ding\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+    b'psubscribe': (
+        b'*1\r\n*10\r\n$10\r\npsubscribe\r\n:-2\r\n*4\r\n+pubsub\r\n+noscript\r\n+load'
+        b'ing\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+    b'punsubscribe': (
+        b'*1\r\n*10\r\n$12\r\npunsubscribe\r\n:-1\r\n*4\r\n+pubsub\r\n+noscript\r\n+lo'
+        b'ading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*0\r\n*0\r'
+        b'\n'
+    ),
+    b'publish': (
+        b'*1\r\n*10\r\n$7\r\npublish\r\n:3\r\n*4\r\n+pubsub\r\n+loading\r\n+stale\r\n+fa'
+        b'st\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@pubsub\r\n+@fast\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+    b'ssubscribe': (
+        b'*1\r\n*10\r\n$10\r\nssubscribe\r\n:-2\r\n*4\r\n+pubsub\r\n+noscript\r\n+load'
+        b'ing\r\n+stale\r\n:1\r\n:-1\r\n:1\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*1\r\n*6\r\n'
+        b'$5\r\nflags\r\n*1\r\n+not_key\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5'
+        b'\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r'
+        b'\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:-1\r\n$7\r\nkeyste'
+        b'p\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n'
+    ),
+    b'sunsubscribe': (
+        b'*1\r\n*10\r\n$12\r\nsunsubscribe\r\n:-1\r\n*4\r\n+pubsub\r\n+noscript\r\n+lo'
+        b'ading\r\n+stale\r\n:1\r\n:-1\r\n:1\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*1\r\n*6'
+        b'\r\n$5\r\nflags\r\n*1\r\n+not_key\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n'
+        b'$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$'
+        b'4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:-1\r\n$7\r\nkeys'
+        b'tep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n'
+    ),
+    b'spublish': (
+        b'*1\r\n*10\r\n$8\r\nspublish\r\n:3\r\n*4\r\n+pubsub\r\n+loading\r\n+stale\r\n+f'
+        b'ast\r\n:1\r\n:1\r\n:1\r\n*2\r\n+@pubsub\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags'
+        b'\r\n*1\r\n+not_key\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n'
+        b'$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5'
+        b'\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r'
+        b'\nlimit\r\n:0\r\n*0\r\n'
+    ),
+    b'reset': (
+        b'*1\r\n*10\r\n$5\r\nreset\r\n:1\r\n*6\r\n+noscript\r\n+loading\r\n+stale\r\n+fa'
+        b'st\r\n+no_auth\r\n+allow_busy\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@fast\r\n+@connect'
+        b'ion\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+    b'pubsub|numpat': (
+        b'*1\r\n*10\r\n$13\r\npubsub|numpat\r\n:2\r\n*3\r\n+pubsub\r\n+loading\r\n+sta'
+        b'le\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@pubsub\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+    b'pubsub|help': (
+        b'*1\r\n*10\r\n$11\r\npubsub|help\r\n:2\r\n*2\r\n+loading\r\n+stale\r\n:0\r\n:0\r'
+        b'\n:0\r\n*1\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n'
+    ),
+}
+
+
+def test_command_info_as_redis(server):
+    c = _conn(server)
+    try:
+        for name, want in COMMAND_INFO.items():
+            assert c.call([b"COMMAND", b"INFO", name]) == want, name
+    finally:
+        c.close()

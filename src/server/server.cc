@@ -632,7 +632,9 @@ void Server::ClientsCron(int64_t now_ms) {
     ++it;
     if (c->close_asap()) continue;
     int64_t idle = now_ms - c->last_interaction_ms();
-    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked()) {
+    // Blocked and subscribed clients wait by design: no idle timeout for
+    // them (Redis's clientsCronHandleTimeout).
+    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked() && !c->subscribed()) {
       LOG_VERBOSE("Closing idle client id=%llu", static_cast<unsigned long long>(c->id()));
       CloseClientAsync(c);
       continue;

@@ -374,3 +374,24 @@ def test_command_info_as_redis(server):
             assert c.call([b"COMMAND", b"INFO", name]) == want, name
     finally:
         c.close()
+
+
+def test_subscribers_are_exempt_from_idle_timeout(harness):
+    srv = harness.start("--timeout", "1")
+    sub, idle = _conn(srv), _conn(srv)
+    try:
+        assert sub.call([b"SUBSCRIBE", b"ch"]) == _frame(b"subscribe", b"ch", 1)
+        assert idle.call([b"PING"]) == b"+PONG\r\n"
+        # The normal client is closed once idle past a second (read blocks
+        # until then, 30 s at most); the subscriber, idle longer, stays.
+        assert idle.read_until_closed() == b""
+        check = _conn(srv)
+        try:
+            assert _numsub(check, b"ch") == 1
+            assert check.call([b"PUBLISH", b"ch", b"still here"]) == b":1\r\n"
+        finally:
+            check.close()
+        assert sub.read_reply() == _frame(b"message", b"ch", b"still here")
+    finally:
+        sub.close()
+        idle.close()

@@ -82,6 +82,8 @@ Server::Server(Config config) : config_(std::move(config)) {
 }
 
 Server::~Server() {
+  // Nothing may publish to the clients about to go.
+  if (keyspace_) keyspace_->set_observer(nullptr);
   for (auto& [id, c] : clients_) {
     if (loop_) loop_->RemoveFd(c->fd());
   }

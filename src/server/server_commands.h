@@ -19,6 +19,7 @@ void RegisterIntrospectionCommands(commands::CommandTable* table);
 // the CLIENT container being built).
 void RegisterClientControlCommands(commands::CommandTable* table,
                                    commands::CommandSpec* client);
+void RegisterPubSubCommands(commands::CommandTable* table);
 
 // The client handle behind a command context (always a server::Client).
 Client* ClientOf(commands::CommandContext& ctx);

@@ -534,10 +534,7 @@ void Server::RefreshSettings() {
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
   settings_.enable_debug_command = get("enable-debug-command");
-  if (notifications_) {
-    int64_t events = storage::ParseNotifyFlags(get("notify-keyspace-events"));
-    notifications_->set_flags(events < 0 ? 0 : static_cast<uint32_t>(events));
-  }
+  if (notifications_) notifications_->set_flags(config_.notify_keyspace_events_flags());
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
   storage::EncodingLimits& l = settings_.limits;
   l.hash_max_listpack_entries = num("hash-max-listpack-entries");

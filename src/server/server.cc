@@ -384,6 +384,10 @@ void Server::QueueWrite(Client* c) {
 }
 
 void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
+  // Each command sees the time it runs at, as Redis's call() refreshes its
+  // cached time per top-level command: in a pipeline, a TTL can pass between
+  // two commands of the same read. (Commands inside EXEC share EXEC's time.)
+  Clock::Update();
   commands::BlockRequest block;
   // CLIENT REPLY OFF / SKIP: the command's reply goes to a scratch buffer.
   const Client::ReplyMode mode = c->reply_mode();

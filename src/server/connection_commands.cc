@@ -448,11 +448,9 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   if (c.in_multi()) flags += 'x';
   if (c.blocked() || c.postponed()) flags += 'b';
   const ClientTracking* tracking = c.tracking();
-  if (tracking != nullptr) {
-    flags += 't';
-    if (tracking->broken_redirect) flags += 'R';
-    if (tracking->options.bcast) flags += 'B';
-  }
+  if (tracking != nullptr) flags += 't';
+  if (c.server()->tracking().RedirectBroken(&c)) flags += 'R';  // may outlive tracking
+  if (tracking != nullptr && tracking->options.bcast) flags += 'B';
   if (m != nullptr && m->dirty_cas) flags += 'd';
   if (c.close_after_reply()) flags += 'c';
   if (c.close_asap()) flags += 'A';

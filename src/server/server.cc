@@ -706,7 +706,7 @@ void Server::FreeClient(Client* c) {
   StopMonitoring(c);
   DiscardTransaction(c);
   pubsub_->RemoveClient(c);
-  tracking_->Disable(c);
+  tracking_->ClientFreed(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket

@@ -55,11 +55,23 @@ SharedBytes BroadcastArray(const std::map<std::string, uint64_t>& keys, uint64_t
   return s;
 }
 
+// A prefix as Redis's error texts show it: printed with %s, so it ends at
+// its first NUL byte.
+std::string AsCString(std::string_view s) { return std::string(s.substr(0, s.find('\0'))); }
+
 // Redis's stringCheckPrefix: one is a prefix of the other.
 bool Overlap(std::string_view a, std::string_view b) {
   size_t n = std::min(a.size(), b.size());
   return a.substr(0, n) == b.substr(0, n);
 }
+
+// Redis keeps a key's client ids in a radix tree keyed by the ids' bytes as
+// they lie in memory (little-endian here): that byte order, not the numeric
+// one, is the order in which those clients hear of the key. Observable when
+// the messages differ (a broken redirect's push next to an invalidation on
+// one connection), so the table keeps it: byte-swapped ids compare like
+// those bytes.
+bool RaxLess(uint64_t a, uint64_t b) { return __builtin_bswap64(a) < __builtin_bswap64(b); }
 
 }  // namespace
 
@@ -70,7 +82,7 @@ bool TrackingTable::Remember(std::string_view key, uint64_t id) {
   auto it = map_.find(key);
   if (it == map_.end()) it = map_.emplace(std::string(key), Ids()).first;
   Ids& ids = it->second;
-  auto pos = std::lower_bound(ids.begin(), ids.end(), id);
+  auto pos = std::lower_bound(ids.begin(), ids.end(), id, RaxLess);
   if (pos != ids.end() && *pos == id) return false;
   ids.insert(pos, id);
   ++items_;
@@ -154,8 +166,8 @@ std::optional<Tracking::PrefixCollision> Tracking::CheckPrefixes(
     if (t != nullptr) {
       for (const std::string& existing : t->prefixes) {
         if (Overlap(existing, prefixes[i])) {
-          return PrefixCollision{"ERR Prefix '" + std::string(prefixes[i]) +
-                                     "' overlaps with an existing prefix '" + existing +
+          return PrefixCollision{"ERR Prefix '" + AsCString(prefixes[i]) +
+                                     "' overlaps with an existing prefix '" + AsCString(existing) +
                                      "'. Prefixes for a single client must not overlap.",
                                  true};
         }
@@ -165,9 +177,9 @@ std::optional<Tracking::PrefixCollision> Tracking::CheckPrefixes(
       if (Overlap(prefixes[i], prefixes[j])) {
         // Redis returns the index i as its "ok" result here: only i == 0
         // stops CLIENT TRACKING.
-        return PrefixCollision{"ERR Prefix '" + std::string(prefixes[i]) +
+        return PrefixCollision{"ERR Prefix '" + AsCString(prefixes[i]) +
                                    "' overlaps with another provided prefix '" +
-                                   std::string(prefixes[j]) +
+                                   AsCString(prefixes[j]) +
                                    "'. Prefixes for a single client must not overlap.",
                                i == 0};
       }
@@ -182,6 +194,7 @@ void Tracking::Enable(Client* c, uint64_t redirect, const TrackingOptions& optio
   if (t == nullptr) {
     t = &c->EnableTracking();
     clients_.emplace(c->id(), c);
+    broken_while_off_.erase(c->id());
   }
   t->redirect = redirect;
   t->options = options;
@@ -202,6 +215,16 @@ void Tracking::Disable(Client* c) {
   if (c == current_ && !pending_.empty()) pending_redirect_ = t->redirect;
   c->DisableTracking();
   clients_.erase(c->id());
+}
+
+void Tracking::ClientFreed(Client* c) {
+  Disable(c);
+  broken_while_off_.erase(c->id());
+}
+
+bool Tracking::RedirectBroken(const Client* c) const {
+  const ClientTracking* t = c->tracking();
+  return t != nullptr ? t->broken_redirect : broken_while_off_.count(c->id()) != 0;
 }
 
 void Tracking::RememberKeys(Client* c, const commands::CommandSpec& cmd,
@@ -329,7 +352,11 @@ void Tracking::Send(Client* c, const SharedBytes* payload, std::string_view key)
     target = find_client_(redirect);
     if (target == nullptr) {
       // Tell the tracking client its invalidations have nowhere to go.
-      if (ClientTracking* own = c->tracking()) own->broken_redirect = true;
+      if (ClientTracking* own = c->tracking()) {
+        own->broken_redirect = true;
+      } else {
+        broken_while_off_.insert(c->id());
+      }
       if (c->resp() >= 3 && !c->closing()) {
         std::string msg = ">2\r\n$21\r\ntracking-redir-broken\r\n";
         AppendLength(&msg, ':', redirect);

@@ -82,7 +82,8 @@ class TrackingTable {
  public:
   // Remembers that client id may cache key. True when the pair is new.
   bool Remember(std::string_view key, uint64_t id);
-  // Removes key and moves its client ids (ascending) into *ids. False (and
+  // Removes key and moves its client ids into *ids, in Redis's order (by
+  // the ids' little-endian bytes, as its radix tree sorts them). False (and
   // *ids empty) when the key is not tracked.
   bool Take(std::string_view key, std::vector<uint64_t>* ids);
   void Clear();
@@ -97,7 +98,7 @@ class TrackingTable {
   const std::string* RandomKey(std::mt19937_64& rng);
 
  private:
-  using Ids = std::vector<uint64_t>;  // sorted, unique
+  using Ids = std::vector<uint64_t>;  // unique, in Redis's order (see Take)
   std::unordered_map<std::string, Ids, storage::StringHash, std::equal_to<>> map_;
   uint64_t items_ = 0;
 };
@@ -178,6 +179,14 @@ class Tracking {
   // Redis's disableTracking: c's state and prefixes go; its entries in the
   // key table stay until those keys are invalidated.
   void Disable(Client* c);
+  // c disconnects: Disable, and nothing of it is kept.
+  void ClientFreed(Client* c);
+  // Flag R (TRACKINGINFO's broken_redirect). Tracking's, or one a client
+  // kept after turning tracking off: an invalidation held back before OFF
+  // (in the same transaction) that found its redirect gone sets it, and
+  // only turning tracking on again clears it (Redis: disableTracking clears
+  // the flags only of a client that tracks).
+  bool RedirectBroken(const Client* c) const;
 
   // ---- the command path (the server calls these)
 
@@ -247,6 +256,8 @@ class Tracking {
   // The redirect of a current client that turned tracking off with
   // invalidations still held back (Redis keeps the field after OFF).
   uint64_t pending_redirect_ = 0;
+  // Clients with flag R but tracking off (see RedirectBroken).
+  std::set<uint64_t> broken_while_off_;
   std::vector<uint64_t> ids_;  // scratch for InvalidateKey
   unsigned limit_rounds_ = 0;  // consecutive LimitKeys calls still over the limit
   std::mt19937_64 rng_{0x5eed};

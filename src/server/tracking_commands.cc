@@ -144,7 +144,8 @@ void ClientGetRedirCommand(CommandContext& ctx) {
 
 // A map (RESP2: a flat array) of flags (a set), redirect and prefixes.
 void ClientTrackingInfoCommand(CommandContext& ctx) {
-  const ClientTracking* t = ClientOf(ctx)->tracking();
+  Client* c = ClientOf(ctx);
+  const ClientTracking* t = c->tracking();
   std::vector<const char*> flags;
   flags.push_back(t != nullptr ? "on" : "off");
   if (t != nullptr) {
@@ -158,8 +159,8 @@ void ClientTrackingInfoCommand(CommandContext& ctx) {
       if (t->caching) flags.push_back("caching-no");
     }
     if (t->options.noloop) flags.push_back("noloop");
-    if (t->broken_redirect) flags.push_back("broken_redirect");
   }
+  if (c->server()->tracking().RedirectBroken(c)) flags.push_back("broken_redirect");
   ctx.reply->MapHeader(3);
   ctx.reply->Bulk("flags");
   ctx.reply->SetHeader(flags.size());

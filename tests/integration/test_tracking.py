@@ -528,6 +528,36 @@ def test_broken_redirect(server, conns):
     assert _client_info(a)["flags"] == "t"
 
 
+def test_broken_flag_outlives_tracking_off(server, conns):
+    # A transaction writes a tracked key, then turns tracking off: the held
+    # back invalidation finds the redirect gone and sets R on a client that
+    # no longer tracks; OFF and RESET leave it, only ON clears it.
+    a = conns(3)
+    w = conns()
+    gone = conns()
+    gone_id = gone.id
+    a.cmd("CLIENT", "TRACKING", "on", "REDIRECT", str(gone_id))
+    a.cmd("GET", "k")
+    gone.close()
+    _poll(lambda: w.cmd("CLIENT", "LIST", "ID", str(gone_id)), b"$0\r\n\r\n",
+          "redirect target gone")
+    for argv in (["MULTI"], ["SET", "k", "1"], ["CLIENT", "TRACKING", "off"]):
+        a.cmd(*argv)
+    assert a.raw("EXEC") == (b"*2\r\n+OK\r\n+OK\r\n"
+                             b">2\r\n$21\r\ntracking-redir-broken\r\n:%d\r\n" % gone_id)
+    off_broken = [b"off", b"broken_redirect"]
+    assert parse_simple(a.cmd("CLIENT", "TRACKINGINFO"))[1] == off_broken
+    info = _client_info(a)
+    assert (info["flags"], info["redir"]) == ("R", "-1")
+    assert a.cmd("CLIENT", "GETREDIR") == b":-1\r\n"
+    assert a.cmd("RESET") == b"+RESET\r\n"
+    assert a.cmd("CLIENT", "TRACKING", "off") == OK
+    assert parse_simple(a.cmd("CLIENT", "TRACKINGINFO"))[1] == off_broken
+    assert a.cmd("CLIENT", "TRACKING", "on") == OK
+    assert parse_simple(a.cmd("CLIENT", "TRACKINGINFO"))[1] == [b"on"]
+    assert _client_info(a)["flags"] == "t"
+
+
 # ---------------------------------------------------------------- BCAST
 def test_bcast_prefixes(server, conns):
     a = conns(3)

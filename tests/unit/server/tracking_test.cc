@@ -35,7 +35,7 @@ TEST(TrackingTableTest, RemembersEachClientOncePerKey) {
 
   Ids ids;
   EXPECT_TRUE(t.Take("k", &ids));
-  EXPECT_EQ(ids, (Ids{3, 7}));  // ascending
+  EXPECT_EQ(ids, (Ids{3, 7}));
   EXPECT_EQ(t.keys(), 1u);
   EXPECT_EQ(t.items(), 1u);
   EXPECT_FALSE(t.Take("k", &ids));  // forgotten with its invalidation
@@ -44,6 +44,16 @@ TEST(TrackingTableTest, RemembersEachClientOncePerKey) {
   t.Clear();
   EXPECT_TRUE(t.empty());
   EXPECT_EQ(t.items(), 0u);
+}
+
+TEST(TrackingTableTest, ClientsInRedisOrder) {
+  // Redis's radix tree sorts the ids' little-endian bytes: 256 (00 01 ...)
+  // before 1 (01 00 ...), 257 (01 01 ...) after 1.
+  TrackingTable t;
+  for (uint64_t id : {257, 1, 256, 2, 65536}) t.Remember("k", id);
+  Ids ids;
+  t.Take("k", &ids);
+  EXPECT_EQ(ids, (Ids{65536, 256, 1, 257, 2}));
 }
 
 TEST(TrackingTableTest, BinaryKeys) {
@@ -388,6 +398,28 @@ TEST_F(TrackingTest, PendingInvalidationsAfterTrackingOffKeepTheRedirect) {
     tracking_.Disable(a);
   });
   EXPECT_EQ(Take(target), std::string(kPush) + Keys({"k"}));
+}
+
+TEST_F(TrackingTest, BrokenFlagOutlivesTrackingOff) {
+  // The same with the target gone: the flag is set on a client that no
+  // longer tracks, and stays until tracking is turned on again.
+  Client* target = NewClient(3);
+  Client* a = NewClient(3);
+  On(a, {}, target->id());
+  Read(a, {"k"});
+  Drop(target);
+  AsCommand(a, [&] {
+    tracking_.KeyModified("k", false);
+    tracking_.Disable(a);
+  });
+  EXPECT_EQ(Take(a), ">2\r\n$21\r\ntracking-redir-broken\r\n:1\r\n");
+  EXPECT_TRUE(tracking_.RedirectBroken(a));
+  tracking_.Disable(a);  // OFF again: Redis leaves the flag of a client that does not track
+  EXPECT_TRUE(tracking_.RedirectBroken(a));
+  On(a);
+  EXPECT_FALSE(tracking_.RedirectBroken(a));
+  tracking_.Disable(a);
+  EXPECT_FALSE(tracking_.RedirectBroken(a));
 }
 
 TEST_F(TrackingTest, BroadcastOneMessagePerPrefix) {

@@ -268,9 +268,7 @@ void Tracking::KeyModified(std::string_view key, bool by_expiry) {
 
 void Tracking::InvalidateKey(std::string_view key) {
   if (!table_.Take(key, &ids_)) return;
-  std::vector<uint64_t> ids;
-  ids.swap(ids_);  // Send cannot come back here, but keep the scratch safe anyway
-  for (uint64_t id : ids) {
+  for (uint64_t id : ids_) {  // Send never comes back here: ids_ stays put
     auto found = clients_.find(id);
     Client* target = found != clients_.end() ? found->second : nullptr;
     const ClientTracking* t = target != nullptr ? target->tracking() : nullptr;
@@ -285,8 +283,6 @@ void Tracking::InvalidateKey(std::string_view key) {
       Send(target, nullptr, key);
     }
   }
-  ids.clear();
-  ids_.swap(ids);
 }
 
 void Tracking::DatabaseFlushed() {

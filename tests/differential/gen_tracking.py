@@ -22,8 +22,9 @@ servers: REDIRECT takes "@<slot>" placeholders, and ids in replies
 
 Determinism, and what it costs:
   - Keys are the family's own ("trk:..."); with other families in the
-    stream, BCAST prefixes are never "" (other families' keys expire by
-    active expiry, at each server's own moment). No short TTLs, no
+    stream, BCAST prefixes are never "" (BCAST always names a PREFIX then):
+    other families' keys expire by active expiry, at each server's own
+    moment. No short TTLs, no
     tracking-table-max-keys (it evicts random keys): the integration tests
     cover those.
   - A flush's nulls follow Redis's client list, which clientsCron rotates:
@@ -95,7 +96,8 @@ def _tracking_on(rng, slot, solo):
         opts.append(["REDIRECT", target])
     if bcast:
         opts.append(["BCAST"])
-        for _ in range(rng.choice([0, 1, 1, 1, 2, 3])):
+        # No PREFIX means "": every key, other families' too.
+        for _ in range(rng.choice([0, 1, 1, 1, 2, 3] if solo else [1, 1, 1, 2, 3])):
             pool = PREFIXES + ([b""] if solo else [])
             opts.append(["PREFIX", rng.choice(pool)])
     elif rng.random() < 0.04:

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <new>
 
 #include "server/client.h"
 
@@ -78,44 +80,58 @@ bool RaxLess(uint64_t a, uint64_t b) { return __builtin_bswap64(a) < __builtin_b
 // ---------------------------------------------------------------------------
 // TrackingTable
 
+void TrackingTable::EntryTraits::Destroy(Entry* e) {
+  delete e->many;
+  e->~Entry();
+  ::operator delete(e);
+}
+
 bool TrackingTable::Remember(std::string_view key, uint64_t id) {
-  auto it = map_.find(key);
-  if (it == map_.end()) it = map_.emplace(std::string(key), Ids()).first;
-  Ids& ids = it->second;
-  auto pos = std::lower_bound(ids.begin(), ids.end(), id, RaxLess);
-  if (pos != ids.end() && *pos == id) return false;
-  ids.insert(pos, id);
+  const uint64_t hash = storage::HashKey(key);
+  Entry* e = table_.Find(key, hash);
+  if (e == nullptr) {
+    void* mem = ::operator new(sizeof(Entry) + key.size());
+    e = new (mem) Entry{nullptr, id, nullptr, static_cast<uint32_t>(key.size())};
+    if (!key.empty()) std::memcpy(e->bytes(), key.data(), key.size());
+    table_.Insert(e, hash);
+  } else if (e->many == nullptr) {
+    if (e->one == id) return false;
+    e->many = new std::vector<uint64_t>{e->one};
+    auto pos = std::lower_bound(e->many->begin(), e->many->end(), id, RaxLess);
+    e->many->insert(pos, id);
+  } else {
+    auto pos = std::lower_bound(e->many->begin(), e->many->end(), id, RaxLess);
+    if (pos != e->many->end() && *pos == id) return false;
+    e->many->insert(pos, id);
+  }
   ++items_;
   return true;
 }
 
 bool TrackingTable::Take(std::string_view key, std::vector<uint64_t>* ids) {
   ids->clear();
-  auto it = map_.find(key);
-  if (it == map_.end()) return false;
-  ids->swap(it->second);
+  Entry* e = table_.Unlink(key, storage::HashKey(key));
+  if (e == nullptr) return false;
+  if (e->many != nullptr) {
+    ids->swap(*e->many);
+  } else {
+    ids->push_back(e->one);
+  }
   items_ -= ids->size();
-  map_.erase(it);
+  EntryTraits::Destroy(e);
+  table_.ResizeIfNeeded();  // a table emptied by invalidations shrinks
   return true;
 }
 
 void TrackingTable::Clear() {
-  map_.clear();
-  map_.rehash(0);  // give the bucket array back too (Redis frees the whole tree)
+  table_.Clear();  // Redis frees the whole tree too
   items_ = 0;
 }
 
-const std::string* TrackingTable::RandomKey(std::mt19937_64& rng) {
-  if (map_.empty()) return nullptr;
-  // Buckets outnumbering keys by far (keys invalidated since the table
-  // peaked) would make the walk to a non-empty bucket long: shrink first.
-  if (map_.bucket_count() > 4 * map_.size() + 64) map_.rehash(0);
-  const size_t buckets = map_.bucket_count();
-  size_t b = std::uniform_int_distribution<size_t>(0, buckets - 1)(rng);
-  while (map_.bucket_size(b) == 0) b = (b + 1) % buckets;
-  auto it = map_.begin(b);
-  std::advance(it, std::uniform_int_distribution<size_t>(0, map_.bucket_size(b) - 1)(rng));
-  return &it->first;
+std::optional<std::string_view> TrackingTable::RandomKey(std::mt19937_64& rng) {
+  Entry* e = table_.Random(rng);
+  if (e == nullptr) return std::nullopt;
+  return e->key();
 }
 
 // ---------------------------------------------------------------------------
@@ -327,9 +343,9 @@ void Tracking::LimitKeys(size_t max_keys) {
   // The effort grows with each call that could not get under the limit.
   int effort = 100 * static_cast<int>(limit_rounds_ + 1);
   while (effort-- > 0) {
-    const std::string* picked = table_.RandomKey(rng_);
-    if (picked == nullptr) break;
-    const std::string key = *picked;  // the entry goes with the invalidation
+    const std::optional<std::string_view> picked = table_.RandomKey(rng_);
+    if (!picked) break;
+    const std::string key(*picked);  // the entry goes with the invalidation
     InvalidateKey(key);
     if (table_.keys() <= max_keys) {
       limit_rounds_ = 0;

@@ -44,12 +44,11 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "commands/command_table.h"
 #include "common/chunked_buffer.h"
-#include "storage/keyspace.h"
+#include "storage/hashtable.h"
 
 namespace spindle::server {
 
@@ -78,8 +77,19 @@ struct ClientTracking {
 };
 
 // Key -> ids of the clients that may cache it. No server dependency.
+//
+// Built on storage's intrusive HashTable (incremental rehash, shrinking):
+// one allocation per key holding the link, the key bytes and, in the usual
+// case of one client, its id; a second client moves the ids to a vector.
+// A million 10-byte keys read by one client take 64 bytes each, buckets
+// included (Redis's radix tree: 98; INFO used_memory before and after).
 class TrackingTable {
  public:
+  TrackingTable() = default;
+  TrackingTable(const TrackingTable&) = delete;
+  TrackingTable& operator=(const TrackingTable&) = delete;
+  ~TrackingTable() = default;
+
   // Remembers that client id may cache key. True when the pair is new.
   bool Remember(std::string_view key, uint64_t id);
   // Removes key and moves its client ids into *ids, in Redis's order (by
@@ -88,18 +98,37 @@ class TrackingTable {
   bool Take(std::string_view key, std::vector<uint64_t>* ids);
   void Clear();
 
-  size_t keys() const { return map_.size(); }
+  size_t keys() const { return table_.size(); }
   // Client ids across every key (INFO tracking_total_items).
   uint64_t items() const { return items_; }
-  bool empty() const { return map_.empty(); }
-  // A key picked at random (a random bucket, then the first non-empty one
-  // after it): what trackingLimitUsedSlots evicts. Null when empty. The
-  // pointer is valid until the table changes.
-  const std::string* RandomKey(std::mt19937_64& rng);
+  bool empty() const { return table_.size() == 0; }
+  // A key picked at random (a random non-empty bucket, then a random key of
+  // its chain): what trackingLimitUsedSlots evicts. Empty when the table
+  // is. The view is valid until the table changes.
+  std::optional<std::string_view> RandomKey(std::mt19937_64& rng);
 
  private:
-  using Ids = std::vector<uint64_t>;  // unique, in Redis's order (see Take)
-  std::unordered_map<std::string, Ids, storage::StringHash, std::equal_to<>> map_;
+  // One tracked key: its clients, then (in the same allocation, right
+  // after the struct) its bytes.
+  struct Entry {
+    Entry* next;
+    uint64_t one;                 // the only client, while `many` is null
+    std::vector<uint64_t>* many;  // two clients or more, in Redis's order
+    uint32_t len;
+
+    char* bytes() { return reinterpret_cast<char*>(this) + sizeof(Entry); }
+    std::string_view key() const {
+      return {reinterpret_cast<const char*>(this) + sizeof(Entry), len};
+    }
+  };
+  struct EntryTraits {
+    static std::string_view Key(const Entry* e) { return e->key(); }
+    static Entry*& Next(Entry* e) { return e->next; }
+    static Entry* Next(const Entry* e) { return e->next; }
+    static void Destroy(Entry* e);
+  };
+
+  storage::HashTable<Entry, EntryTraits> table_;
   uint64_t items_ = 0;
 };
 

@@ -69,13 +69,13 @@ TEST(TrackingTableTest, BinaryKeys) {
 TEST(TrackingTableTest, RandomKeyReachesEveryKey) {
   TrackingTable t;
   std::mt19937_64 rng(42);
-  EXPECT_EQ(t.RandomKey(rng), nullptr);
+  EXPECT_FALSE(t.RandomKey(rng).has_value());
   for (int i = 0; i < 50; ++i) t.Remember("key:" + std::to_string(i), 1);
   std::set<std::string> seen;
   for (int i = 0; i < 5000; ++i) {
-    const std::string* k = t.RandomKey(rng);
-    ASSERT_NE(k, nullptr);
-    seen.insert(*k);
+    auto k = t.RandomKey(rng);
+    ASSERT_TRUE(k.has_value());
+    seen.insert(std::string(*k));
   }
   EXPECT_EQ(seen.size(), 50u);
 }
@@ -91,7 +91,7 @@ TEST(TrackingTableTest, RandomKeyAfterTheTableShrank) {
   }
   ASSERT_EQ(t.keys(), 10u);
   std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) seen.insert(*t.RandomKey(rng));
+  for (int i = 0; i < 1000; ++i) seen.insert(std::string(*t.RandomKey(rng)));
   EXPECT_EQ(seen.size(), 10u);
 }
 

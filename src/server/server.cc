@@ -454,62 +454,59 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       RejectCommand(c, cmd, protocol::kErrNoAuth);
     } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
       RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
+      // RESP2 cannot tell a pushed message from a reply, so a subscribed
+      // client is held to the subscribed context; RESP3 pushes are typed.
+      LimitTrackingTable();
+      RejectCommand(c, cmd, protocol::SubscribeContextError(cmd->name));
+    } else if (c->in_multi() && !in_exec_ && !IsTransactionControl(cmd)) {
+      LimitTrackingTable();
+      QueueCommand(c, cmd, args);
     } else {
-      // Redis's processCommand keeps the client-side caching table within
-      // tracking-table-max-keys at this point, before the command is refused,
-      // queued or run (not for what EXEC or a served blocked client runs).
-      if (!in_exec_ && !reprocessing_) LimitTrackingTable();
-      if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
-        // RESP2 cannot tell a pushed message from a reply, so a subscribed
-        // client is held to the subscribed context; RESP3 pushes are typed.
-        RejectCommand(c, cmd, protocol::SubscribeContextError(cmd->name));
-      } else if (c->in_multi() && !in_exec_ && !IsTransactionControl(cmd)) {
-        QueueCommand(c, cmd, args);
-      } else {
-        commands::CommandContext ctx;
-        ctx.args = args;
-        ctx.reply = &reply;
-        ctx.keyspace = keyspace_.get();
-        ctx.db = &keyspace_->db(c->db_index());
-        ctx.session = c;
-        ctx.now_ms = Clock::NowMs();
-        ctx.proto_max_bulk_len = config_.values().proto_max_bulk_len;
-        ctx.lfu_policy = settings_.lfu_policy;
-        ctx.lazy_user_del = settings_.lazy_user_del;
-        ctx.lazy_user_flush = settings_.lazy_user_flush;
-        ctx.limits = &settings_.limits;
-        ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
-        // CLIENT LIST shows the running command (EXEC while it runs its queue).
-        if (!in_exec_) c->set_last_command(cmd->name);
-        uint64_t errors_in = reply.errors_written();
-        const uint64_t outer_inner_errors = exec_inner_errors_;
-        exec_inner_errors_ = 0;
-        int64_t started = MonotonicUs();
-        const bool outer_executing = tracking_->executing();
-        tracking_->set_executing(true);
-        cmd->handler(ctx);
-        tracking_->set_executing(outer_executing);
-        const int64_t duration_us = MonotonicUs() - started;
-        // Client-side caching: the keys a read-only command read may now be
-        // cached by its client (Redis's call() -> trackingRememberKeys).
-        if ((cmd->flags & commands::kCmdReadOnly) && c->tracking() != nullptr) {
-          tracking_->RememberKeys(c, *cmd, args);
-        }
-        cmd->stats.usec += duration_us;
-        // Errors of the commands an EXEC ran were counted by their own runs.
-        const uint64_t inner_errors = exec_inner_errors_;
-        exec_inner_errors_ = outer_inner_errors;
-        errors_before += inner_errors;
-        // A command that blocked is counted when it is served (its re-run).
-        if (ctx.block == nullptr || !ctx.block->requested) {
-          ++cmd->stats.calls;
-          RecordDuration(c, cmd, args, duration_us);
-        }
-        // Monitors see a command once, after it ran (or blocked).
-        if (!reprocessing_) FeedMonitors(c, cmd, args);
-        if (reply.errors_written() - errors_in > inner_errors) ++cmd->stats.failed_calls;
-        ++stats_.total_commands_processed;
+      LimitTrackingTable();
+      commands::CommandContext ctx;
+      ctx.args = args;
+      ctx.reply = &reply;
+      ctx.keyspace = keyspace_.get();
+      ctx.db = &keyspace_->db(c->db_index());
+      ctx.session = c;
+      ctx.now_ms = Clock::NowMs();
+      ctx.proto_max_bulk_len = config_.values().proto_max_bulk_len;
+      ctx.lfu_policy = settings_.lfu_policy;
+      ctx.lazy_user_del = settings_.lazy_user_del;
+      ctx.lazy_user_flush = settings_.lazy_user_flush;
+      ctx.limits = &settings_.limits;
+      ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
+      // CLIENT LIST shows the running command (EXEC while it runs its queue).
+      if (!in_exec_) c->set_last_command(cmd->name);
+      uint64_t errors_in = reply.errors_written();
+      const uint64_t outer_inner_errors = exec_inner_errors_;
+      exec_inner_errors_ = 0;
+      int64_t started = MonotonicUs();
+      const bool outer_executing = tracking_->executing();
+      tracking_->set_executing(true);
+      cmd->handler(ctx);
+      tracking_->set_executing(outer_executing);
+      const int64_t duration_us = MonotonicUs() - started;
+      // Client-side caching: the keys a read-only command read may now be
+      // cached by its client (Redis's call() -> trackingRememberKeys).
+      if ((cmd->flags & commands::kCmdReadOnly) && c->tracking() != nullptr) {
+        tracking_->RememberKeys(c, *cmd, args);
       }
+      cmd->stats.usec += duration_us;
+      // Errors of the commands an EXEC ran were counted by their own runs.
+      const uint64_t inner_errors = exec_inner_errors_;
+      exec_inner_errors_ = outer_inner_errors;
+      errors_before += inner_errors;
+      // A command that blocked is counted when it is served (its re-run).
+      if (ctx.block == nullptr || !ctx.block->requested) {
+        ++cmd->stats.calls;
+        RecordDuration(c, cmd, args, duration_us);
+      }
+      // Monitors see a command once, after it ran (or blocked).
+      if (!reprocessing_) FeedMonitors(c, cmd, args);
+      if (reply.errors_written() - errors_in > inner_errors) ++cmd->stats.failed_calls;
+      ++stats_.total_commands_processed;
     }
   }
   CountErrors(c, errors_before);
@@ -551,7 +548,10 @@ void Server::RejectCommand(Client* c, const commands::CommandSpec* cmd, std::str
 }
 
 void Server::LimitTrackingTable() {
-  if (tracking_->tracking_clients() > 0) tracking_->LimitKeys(settings_.tracking_table_max_keys);
+  // Not for what EXEC or a served blocked client runs: Redis does it in
+  // processCommand, which they bypass.
+  if (in_exec_ || reprocessing_ || tracking_->tracking_clients() == 0) return;
+  tracking_->LimitKeys(settings_.tracking_table_max_keys);
 }
 
 bool Server::IsClientSubcommand(std::span<const std::string_view> args) const {

@@ -212,8 +212,10 @@ class Server {
   // rejectCommand; a refused EXEC itself discards the transaction).
   void RejectCommand(Client* c, const commands::CommandSpec* cmd, std::string_view error);
   void DatabasesCron();
-  // Client-side caching: trackingLimitUsedSlots when anyone tracks (before
-  // commands and from the cron).
+  // Client-side caching: trackingLimitUsedSlots when anyone tracks, from the
+  // cron and where Redis's processCommand calls it (after the checks of
+  // arity, authentication and MULTI, before the command is refused in the
+  // subscribed context, queued or run).
   void LimitTrackingTable();
   // Whether args name a CLIENT subcommand (what keeps CLIENT CACHING's flag
   // for the next command).

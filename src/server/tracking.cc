@@ -302,14 +302,14 @@ void Tracking::InvalidateKey(std::string_view key) {
 }
 
 void Tracking::DatabaseFlushed() {
-  if (!clients_.empty()) {
-    // Redis walks its client list, i.e. connection order: ascending ids.
-    for (const auto& [id, c] : clients_) {
-      if (c == current_) {
-        pending_.emplace_back(std::nullopt);
-      } else {
-        Send(c, &NullPayload(c->resp()), {});
-      }
+  // In connection order (ascending ids). Redis walks its client list, which
+  // its clientsCron rotates, so its order is a rotation of this one that
+  // changes with time (docs/COMPATIBILITY.md).
+  for (const auto& [id, c] : clients_) {
+    if (c == current_) {
+      pending_.emplace_back(std::nullopt);  // NOLOOP or not: after its reply
+    } else {
+      Send(c, &NullPayload(c->resp()), {});
     }
   }
   table_.Clear();

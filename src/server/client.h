@@ -23,6 +23,7 @@
 #include "protocol/resp_parser.h"
 #include "server/multi.h"
 #include "server/pubsub.h"
+#include "server/tracking.h"
 
 namespace spindle::server {
 
@@ -135,6 +136,15 @@ class Client : public commands::Session, public net::FdHandler {
   // Redis's CLIENT_PUBSUB: subscribed to anything. In RESP2 such a client
   // may only run the commands of the subscribed context.
   bool subscribed() const { return subs_ != nullptr && !subs_->empty(); }
+  // Client-side caching (managed by Tracking, see tracking.h). Null unless
+  // CLIENT TRACKING is on.
+  ClientTracking* tracking() { return tracking_.get(); }
+  const ClientTracking* tracking() const { return tracking_.get(); }
+  ClientTracking& EnableTracking() {
+    if (!tracking_) tracking_ = std::make_unique<ClientTracking>();
+    return *tracking_;
+  }
+  void DisableTracking() { tracking_.reset(); }
 
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
@@ -162,6 +172,7 @@ class Client : public commands::Session, public net::FdHandler {
   std::unique_ptr<BlockedState> blocked_;
   std::unique_ptr<MultiState> multi_;
   std::unique_ptr<ClientSubscriptions> subs_;
+  std::unique_ptr<ClientTracking> tracking_;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
   bool monitor_ = false;

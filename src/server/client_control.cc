@@ -170,6 +170,7 @@ void ResetCommand(CommandContext& ctx) {
   s->UpdateParserLimits(c);
   s->DiscardTransaction(c);
   s->pubsub().RemoveClient(c);  // no confirmations are sent
+  s->tracking().Disable(c);
   c->set_name("");
   // CLIENT NO-EVICT survives RESET in Redis 7.0.
   c->set_reply_mode(Client::ReplyMode::kOn);

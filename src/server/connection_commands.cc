@@ -447,6 +447,10 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   if (c.subscribed()) flags += 'P';
   if (c.in_multi()) flags += 'x';
   if (c.blocked() || c.postponed()) flags += 'b';
+  const ClientTracking* tracking = c.tracking();
+  if (tracking != nullptr) flags += 't';
+  if (c.server()->tracking().RedirectBroken(&c)) flags += 'R';  // may outlive tracking
+  if (tracking != nullptr && tracking->options.bcast) flags += 'B';
   if (m != nullptr && m->dirty_cas) flags += 'd';
   if (c.close_after_reply()) flags += 'c';
   if (c.close_asap()) flags += 'A';
@@ -492,7 +496,7 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("events", c.EventsString());
   add("cmd", c.last_command());
   add("user", "default");
-  add("redir", "-1");
+  add("redir", tracking != nullptr ? std::to_string(tracking->redirect) : "-1");
   add("resp", std::to_string(c.resp()));
   return line;
 }
@@ -548,6 +552,7 @@ void RegisterConnectionCommands(commands::CommandTable* table) {
                                    "Kill the connection of a client", "2.4.0",
                                    "O(N) where N is the number of client connections"));
   RegisterClientControlCommands(table, &client);
+  RegisterTrackingCommands(&client);
   table->Add(std::move(client));
 }
 

@@ -7,10 +7,17 @@ namespace spindle::server {
 
 void ServerKeyspaceObserver::KeyModified(int db, std::string_view key) {
   server_->watches().Touch(server_->keyspace().db(db), key);
+  // An expiry reports "expired" right before the modified key: no client
+  // modified it (Redis's signalModifiedKey(NULL, ...)), which BCAST NOLOOP
+  // clients must hear about.
+  const bool by_expiry = expiring_;
+  expiring_ = false;
+  server_->tracking().KeyModified(key, by_expiry);
 }
 
 void ServerKeyspaceObserver::KeyEvent(uint32_t type, std::string_view event, std::string_view key,
                                       int db) {
+  if (type == storage::kNotifyExpired) expiring_ = true;
   server_->notifications().KeyEvent(type, event, key, db);
 }
 
@@ -19,12 +26,16 @@ void ServerKeyspaceObserver::DatabaseFlushed(int db) {
   const int64_t now = Clock::NowMs();
   if (db >= 0) {
     server_->watches().TouchAll(ks.db(db), nullptr, now);
-    return;
+  } else {
+    for (int i = 0; i < ks.count(); ++i) server_->watches().TouchAll(ks.db(i), nullptr, now);
   }
-  for (int i = 0; i < ks.count(); ++i) server_->watches().TouchAll(ks.db(i), nullptr, now);
+  // Tracked keys are names in no particular database: any flush
+  // invalidates them all (Redis's trackingInvalidateKeysOnFlush).
+  server_->tracking().DatabaseFlushed();
 }
 
 void ServerKeyspaceObserver::DatabasesSwapped(int a, int b) {
+  // Redis 7.0's SWAPDB touches watched keys only: no tracking invalidation.
   storage::Keyspace& ks = server_->keyspace();
   const int64_t now = Clock::NowMs();
   server_->watches().TouchAll(ks.db(a), &ks.db(b), now);

@@ -1,7 +1,8 @@
 #pragma once
 // The server's storage::KeyspaceObserver: routes what happens to keys to the
 // parts of the server that react: WATCH (modified keys, flushes, swaps),
-// keyspace notifications (events); client-side caching hooks in here too.
+// client-side caching (modified keys, flushes) and keyspace notifications
+// (events).
 //
 // Thread: main thread.
 
@@ -23,6 +24,7 @@ class ServerKeyspaceObserver final : public storage::KeyspaceObserver {
 
  private:
   Server* server_;
+  bool expiring_ = false;  // "expired" was reported: the next modified key expired
 };
 
 }  // namespace spindle::server

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/strings.h"
 #include "net/socket.h"
 #include "protocol/errors.h"
 #include "server/server_commands.h"
@@ -123,6 +124,8 @@ Status Server::Start() {
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
   pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
   notifications_ = std::make_unique<Notifications>(pubsub_.get());
+  tracking_ = std::make_unique<Tracking>([this](uint64_t id) { return FindClient(id); },
+                                         [this](Client* c) { QueueWrite(c); });
   watches_ = std::make_unique<WatchRegistry>(cfg.databases);
   observer_ = std::make_unique<ServerKeyspaceObserver>(this);
   keyspace_->set_observer(observer_.get());
@@ -402,6 +405,13 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   } else {
     RunCommand(c, args, &block);
   }
+  // CLIENT CACHING covers the next command, or the next transaction: Redis's
+  // resetClient clears it after any command but a CLIENT subcommand, unless
+  // the client is in MULTI.
+  if (ClientTracking* t = c->tracking(); t != nullptr && t->caching && !c->in_multi() &&
+                                         !IsClientSubcommand(args)) {
+    t->caching = false;
+  }
   if (c->reply_mode() == Client::ReplyMode::kSkip) {
     c->set_reply_mode(Client::ReplyMode::kOn);
   } else if (c->reply_mode() == Client::ReplyMode::kSkipNext) {
@@ -417,6 +427,10 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
                         commands::BlockRequest* block) {
   protocol::ReplyBuilder& reply = c->reply();
   uint64_t errors_before = reply.errors_written();
+  // Client-side caching's view of "the client whose command runs" (Redis's
+  // server.current_client); EXEC runs its queue in here too.
+  Client* const outer_current = tracking_->current();
+  tracking_->set_current(c);
   const commands::CommandSpec* cmd = commands_.Find(args[0]);
   if (cmd && cmd->is_container() && args.size() >= 2) {
     const commands::CommandSpec* sub = commands::CommandTable::FindSubcommand(*cmd, args[1]);
@@ -447,10 +461,13 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
     } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
       // RESP2 cannot tell a pushed message from a reply, so a subscribed
       // client is held to the subscribed context; RESP3 pushes are typed.
+      LimitTrackingTable();
       RejectCommand(c, cmd, protocol::SubscribeContextError(cmd->name));
     } else if (c->in_multi() && !in_exec_ && !IsTransactionControl(cmd)) {
+      LimitTrackingTable();
       QueueCommand(c, cmd, args);
     } else {
+      LimitTrackingTable();
       commands::CommandContext ctx;
       ctx.args = args;
       ctx.reply = &reply;
@@ -470,8 +487,16 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       const uint64_t outer_inner_errors = exec_inner_errors_;
       exec_inner_errors_ = 0;
       int64_t started = MonotonicUs();
+      const bool outer_executing = tracking_->executing();
+      tracking_->set_executing(true);
       cmd->handler(ctx);
+      tracking_->set_executing(outer_executing);
       const int64_t duration_us = MonotonicUs() - started;
+      // Client-side caching: the keys a read-only command read may now be
+      // cached by its client (Redis's call() -> trackingRememberKeys).
+      if ((cmd->flags & commands::kCmdReadOnly) && c->tracking() != nullptr) {
+        tracking_->RememberKeys(c, *cmd, args);
+      }
       cmd->stats.usec += duration_us;
       // Errors of the commands an EXEC ran were counted by their own runs.
       const uint64_t inner_errors = exec_inner_errors_;
@@ -489,6 +514,10 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
     }
   }
   CountErrors(c, errors_before);
+  // Invalidations this command caused for its own client follow its reply;
+  // for a transaction, EXEC's whole reply.
+  if (!in_exec_) tracking_->FlushPending();
+  tracking_->set_current(outer_current);
 }
 
 void Server::RecordDuration(Client* c, const commands::CommandSpec* cmd,
@@ -522,6 +551,19 @@ void Server::RejectCommand(Client* c, const commands::CommandSpec* cmd, std::str
   c->reply().Error(error);
 }
 
+void Server::LimitTrackingTable() {
+  // Not for what EXEC or a served blocked client runs: Redis does it in
+  // processCommand, which they bypass.
+  if (in_exec_ || reprocessing_ || tracking_->tracking_clients() == 0) return;
+  tracking_->LimitKeys(settings_.tracking_table_max_keys);
+}
+
+bool Server::IsClientSubcommand(std::span<const std::string_view> args) const {
+  if (args.size() < 2 || !EqualsIgnoreCase(args[0], "client")) return false;
+  const commands::CommandSpec* client = commands_.Find(args[0]);
+  return client != nullptr && commands::CommandTable::FindSubcommand(*client, args[1]) != nullptr;
+}
+
 bool Server::ProtectedAllowed(const Client* c) const {
   const std::string& mode = settings_.enable_debug_command;
   if (mode == "yes") return true;
@@ -551,6 +593,7 @@ void Server::RefreshSettings() {
   settings_.slowlog_log_slower_than_us = num("slowlog-log-slower-than");
   settings_.slowlog_max_len = static_cast<size_t>(num("slowlog-max-len"));
   settings_.latency_monitor_threshold_ms = num("latency-monitor-threshold");
+  settings_.tracking_table_max_keys = static_cast<size_t>(num("tracking-table-max-keys"));
   slowlog_.Trim(settings_.slowlog_max_len);
 }
 
@@ -639,6 +682,9 @@ void Server::BeforeSleep() {
     expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
                    settings_.active_expire_effort);
   }
+  // Client-side caching in BCAST mode: what this iteration modified, one
+  // message per prefix, written with the replies below.
+  tracking_->BroadcastPending();
   // Replies are written here, right before the loop sleeps, so most of them
   // go out with one writev and no write-readiness round trip (Redis's
   // handleClientsWithPendingWrites).
@@ -664,6 +710,7 @@ void Server::FreeClient(Client* c) {
   StopMonitoring(c);
   DiscardTransaction(c);
   pubsub_->RemoveClient(c);
+  tracking_->ClientFreed(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket
@@ -676,6 +723,8 @@ int64_t Server::Cron() {
   output_meter_.Sample(now, stats_.total_net_output_bytes);
   ClientsCron(now);
   DatabasesCron();
+  // Even an idle server gets under a lowered tracking-table-max-keys.
+  LimitTrackingTable();
   FreeClosedClients();
   int hz = config_.values().hz;
   if (hz < 1) hz = 1;

@@ -27,6 +27,7 @@
 #include "server/slowlog.h"
 #include "server/notifications.h"
 #include "server/pubsub.h"
+#include "server/tracking.h"
 #include "storage/keyspace.h"
 
 namespace spindle::server {
@@ -75,6 +76,7 @@ struct RuntimeSettings {
   int64_t slowlog_log_slower_than_us = 10000;  // < 0: off
   size_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold_ms = 0;    // 0: off
+  size_t tracking_table_max_keys = 1000000;    // 0: no limit
 };
 
 class Server {
@@ -99,6 +101,7 @@ class Server {
   net::EventLoop& loop() { return *loop_; }
   PubSub& pubsub() { return *pubsub_; }
   Notifications& notifications() { return *notifications_; }
+  Tracking& tracking() { return *tracking_; }
   ServerStats& stats() { return stats_; }
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   Client* FindClient(uint64_t id);
@@ -209,6 +212,14 @@ class Server {
   // rejectCommand; a refused EXEC itself discards the transaction).
   void RejectCommand(Client* c, const commands::CommandSpec* cmd, std::string_view error);
   void DatabasesCron();
+  // Client-side caching: trackingLimitUsedSlots when anyone tracks, from the
+  // cron and where Redis's processCommand calls it (after the checks of
+  // arity, authentication and MULTI, before the command is refused in the
+  // subscribed context, queued or run).
+  void LimitTrackingTable();
+  // Whether args name a CLIENT subcommand (what keeps CLIENT CACHING's flag
+  // for the next command).
+  bool IsClientSubcommand(std::span<const std::string_view> args) const;
   // Whether a protected command (DEBUG) may run for c (enable-debug-command).
   bool ProtectedAllowed(const Client* c) const;
   void RegisterCommands();
@@ -224,6 +235,7 @@ class Server {
   // Declared before the keyspace, which calls the observer: destroyed after it.
   std::unique_ptr<PubSub> pubsub_;
   std::unique_ptr<Notifications> notifications_;
+  std::unique_ptr<Tracking> tracking_;
   std::unique_ptr<storage::Keyspace> keyspace_;
   std::unique_ptr<WatchRegistry> watches_;
   std::unique_ptr<ServerKeyspaceObserver> observer_;

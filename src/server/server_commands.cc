@@ -137,7 +137,7 @@ void InfoClients(Server& s, InfoWriter& w) {
   w.Field("client_recent_max_input_buffer", static_cast<uint64_t>(max_in));
   w.Field("client_recent_max_output_buffer", static_cast<uint64_t>(max_out));
   w.Field("blocked_clients", static_cast<uint64_t>(s.blocked_clients()));
-  w.Field("tracking_clients", 0);
+  w.Field("tracking_clients", static_cast<uint64_t>(s.tracking().tracking_clients()));
   w.Field("clients_in_timeout_table", 0);
 }
 
@@ -223,9 +223,9 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("active_defrag_key_misses", 0);
   w.Field("total_active_defrag_time", 0);
   w.Field("current_active_defrag_time", 0);
-  w.Field("tracking_total_keys", 0);
-  w.Field("tracking_total_items", 0);
-  w.Field("tracking_total_prefixes", 0);
+  w.Field("tracking_total_keys", static_cast<uint64_t>(s.tracking().total_keys()));
+  w.Field("tracking_total_items", s.tracking().total_items());
+  w.Field("tracking_total_prefixes", static_cast<uint64_t>(s.tracking().total_prefixes()));
   w.Field("unexpected_error_replies", st.unexpected_error_replies);
   w.Field("total_error_replies", st.total_error_replies);
   w.Field("dump_payload_sanitizations", 0);

@@ -20,6 +20,9 @@ void RegisterIntrospectionCommands(commands::CommandTable* table);
 void RegisterClientControlCommands(commands::CommandTable* table,
                                    commands::CommandSpec* client);
 void RegisterPubSubCommands(commands::CommandTable* table);
+// CLIENT TRACKING / CACHING / GETREDIR / TRACKINGINFO (tracking_commands.cc),
+// added to the CLIENT container being built.
+void RegisterTrackingCommands(commands::CommandSpec* client);
 
 // The client handle behind a command context (always a server::Client).
 Client* ClientOf(commands::CommandContext& ctx);

@@ -117,9 +117,9 @@ def gen_client(rng, ctx):
             ["CLIENT", "LIST", "TYPE", "pubsub"],
             ["CLIENT", "LIST", "TYPE", "replica"],
         ]
-        if "pubsub" in ctx.families:
-            # The pubsub family's subscriber connections would be listed
-            # (ids, addresses): empty only without them.
+        if "pubsub" in ctx.families or "tracking" in ctx.families:
+            # The pubsub and tracking families' subscriber connections would
+            # be listed (ids, addresses): empty only without them.
             lists.remove(["CLIENT", "LIST", "TYPE", "pubsub"])
         return [Op(rng.choice(lists))]
     if r < 0.85:

@@ -93,7 +93,9 @@ def _transaction(rng, ctx):
     if watched and r < 0.45:
         for _ in range(rng.randint(1, 3)):
             cmd = _data_command(rng, ctx)
-            if rng.random() < 0.6 and len(cmd) > 1:
+            # Aim the write at a watched key, when its first argument is a
+            # key at all (not SCAN's cursor, KEYS' pattern ...).
+            if rng.random() < 0.6 and len(cmd) > 1 and cmd[1] in ctx.keys:
                 cmd = [cmd[0], rng.choice(watched)] + cmd[2:]
             steps.append((rng.choice([b"1", b"1", b"0"]), cmd))
     elif watched and r < 0.55:

@@ -402,8 +402,10 @@ def _sync_all(pool, acting, argv, first=()):
         frames = (list(first) if slot == acting else []) + _read_until_token(conn, token)
         answers_id = (slot == acting and argv is not None and len(argv) == 2 and
                       argv[0].upper() == b"CLIENT" and argv[1].upper() in (b"GETREDIR", b"ID"))
-        out = _sort_flush_runs(
-            [_canonical(pool, f, answers_id and i == 0) for i, f in enumerate(frames)])
+        # The reply is not always the first frame: a push (a flush's null
+        # invalidation) may come before it. Only a bare integer frame is
+        # relabelled, and pushes never are one.
+        out = _sort_flush_runs([_canonical(pool, f, answers_id) for f in frames])
         lines.append(b"[%s] " % slot.encode() + b"".join(out))
     return b"\n".join(lines)
 

@@ -8,6 +8,7 @@ import re
 import time
 
 from resp import RawConnection
+from waits import poll
 
 
 def _conn(srv):
@@ -90,13 +91,6 @@ def _info_blocked(c):
     return int(re.search(rb"blocked_clients:(\d+)", c.call([b"INFO", b"clients"])).group(1))
 
 
-def _wait(pred):
-    deadline = time.monotonic() + 30
-    while not pred():
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-
-
 def test_client_pause_write_postpones_writes_only(server):
     admin, w = _conn(server), _conn(server)
     try:
@@ -105,7 +99,7 @@ def test_client_pause_write_postpones_writes_only(server):
         assert w.call([b"GET", b"k"]) == b"$1\r\n1\r\n"       # reads still run
         w.send_command([b"INCR", b"k"])
         w.send_command([b"GET", b"k"])                        # queued behind it
-        _wait(lambda: _info_blocked(admin) == 1)
+        poll(lambda: _info_blocked(admin), 1, "blocked clients")
         assert b" flags=b " in admin.call([b"CLIENT", b"LIST"])
         assert admin.call([b"GET", b"k"]) == b"$1\r\n1\r\n"
         assert admin.call([b"CLIENT", b"UNPAUSE"]) == b"+OK\r\n"

@@ -8,25 +8,15 @@ server) is polled with a generous bound.
 
 import re
 import socket
-import time
 
 import redis
 
 from resp import RawConnection
+from waits import poll
 
 
 def _conn(srv):
     return RawConnection(srv.host, srv.port, timeout=30)
-
-
-def _poll(fn, want, what, limit=30.0):
-    deadline = time.monotonic() + limit
-    while True:
-        got = fn()
-        if got == want:
-            return
-        assert time.monotonic() < deadline, "%s: %r, expected %r" % (what, got, want)
-        time.sleep(0.01)
 
 
 def _numsub(c, channel):
@@ -181,13 +171,13 @@ def test_disconnected_subscriber_is_forgotten(server):
         assert _numsub(pub, b"gone") == 5
         for s in subs[:3]:
             s.close()
-        _poll(lambda: _numsub(pub, b"gone"), 2, "NUMSUB gone")
+        poll(lambda: _numsub(pub, b"gone"), 2, "NUMSUB gone")
         assert _numsub(pub, b"also") == 2
         assert pub.call([b"PUBSUB", b"SHARDNUMSUB", b"shard"]) == b"*2\r\n$5\r\nshard\r\n:2\r\n"
         assert pub.call([b"PUBLISH", b"gone", b"m"]) == b":4\r\n"  # 2 channel + 2 pattern
         for s in subs[3:]:
             s.close()
-        _poll(lambda: pub.call([b"PUBSUB", b"NUMPAT"]), b":0\r\n", "NUMPAT")
+        poll(lambda: pub.call([b"PUBSUB", b"NUMPAT"]), b":0\r\n", "NUMPAT")
         assert pub.call([b"PUBSUB", b"CHANNELS"]) == b"*0\r\n"
         assert pub.call([b"PUBSUB", b"SHARDCHANNELS"]) == b"*0\r\n"
     finally:
@@ -222,7 +212,7 @@ def test_client_list_and_info_fields(server):
         assert b"pubsub_patterns:1\r\n" in info
         assert b"pubsubshard_channels:3\r\n" in info
         assert b.call([b"CLIENT", b"KILL", b"TYPE", b"pubsub"]) == b":1\r\n"
-        _poll(lambda: b.call([b"PUBSUB", b"NUMPAT"]), b":0\r\n", "NUMPAT after kill")
+        poll(lambda: b.call([b"PUBSUB", b"NUMPAT"]), b":0\r\n", "NUMPAT after kill")
         assert b"pubsub_channels:0\r\n" in b.call([b"INFO", b"stats"])
     finally:
         a.close()
@@ -238,7 +228,7 @@ def test_slow_subscriber_output_is_counted(server):
         slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         slow.sendall(b"*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$4\r\nslow\r\n"
                      b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nslow\r\n")
-        _poll(lambda: _numsub(c, b"slow"), 1, "NUMSUB slow")
+        poll(lambda: _numsub(c, b"slow"), 1, "NUMSUB slow")
         message = b"m" * 100000
         for _ in range(200):  # 20 MB, far past the socket buffers (and under
             # Redis's 32 MB pubsub output limit, which Spindle does not enforce yet)

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from resp import RawConnection, encode, parse_simple
+from waits import poll
 
 PUSH = b">2\r\n$10\r\ninvalidate\r\n"
 MESSAGE = b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n"
@@ -99,16 +100,6 @@ def _info_field(conn, section, name):
 def _client_info(conn):
     text = parse_simple(conn.cmd("CLIENT", "INFO"))
     return dict(f.split("=", 1) for f in text.decode().split())
-
-
-def _poll(fn, want, what, limit=30.0):
-    deadline = time.monotonic() + limit
-    while True:
-        got = fn()
-        if got == want:
-            return
-        assert time.monotonic() < deadline, "%s: %r, expected %r" % (what, got, want)
-        time.sleep(0.01)
 
 
 # ---------------------------------------------------------------- commands
@@ -511,7 +502,7 @@ def test_broken_redirect(server, conns):
     for k in ("x", "y", "z"):
         a.cmd("GET", k)
     gone.close()
-    _poll(lambda: w.cmd("CLIENT", "LIST", "ID", str(gone_id)), b"$0\r\n\r\n",
+    poll(lambda: w.cmd("CLIENT", "LIST", "ID", str(gone_id)), b"$0\r\n\r\n",
           "redirect target gone")
     info = _client_info(a)
     assert (info["flags"], info["redir"]) == ("t", str(gone_id))
@@ -539,7 +530,7 @@ def test_broken_flag_outlives_tracking_off(server, conns):
     a.cmd("CLIENT", "TRACKING", "on", "REDIRECT", str(gone_id))
     a.cmd("GET", "k")
     gone.close()
-    _poll(lambda: w.cmd("CLIENT", "LIST", "ID", str(gone_id)), b"$0\r\n\r\n",
+    poll(lambda: w.cmd("CLIENT", "LIST", "ID", str(gone_id)), b"$0\r\n\r\n",
           "redirect target gone")
     for argv in (["MULTI"], ["SET", "k", "1"], ["CLIENT", "TRACKING", "off"]):
         a.cmd(*argv)
@@ -682,9 +673,9 @@ def test_info_fields_and_cleanup(harness):
         assert fields() == (2, 3, 4, 2)
         # Disconnecting too.
         c.close()
-        _poll(fields, (1, 3, 4, 0), "after disconnect")
+        poll(fields, (1, 3, 4, 0), "after disconnect")
         a.close()
-        _poll(lambda: fields()[0], 0, "tracking clients")
+        poll(lambda: fields()[0], 0, "tracking clients")
         assert fields() == (0, 3, 4, 0)
         w.cmd("FLUSHALL")
         assert fields() == (0, 0, 0, 0)
@@ -731,7 +722,7 @@ def test_table_limit_from_cron(harness):
         assert _info_field(w, "stats", "tracking_total_keys") == 500
         # Lowered at run time: an idle server gets under it on its own.
         assert w.cmd("CONFIG", "SET", "tracking-table-max-keys", "10") == OK
-        _poll(lambda: _info_field(w, "stats", "tracking_total_keys"), 10, "evicted")
+        poll(lambda: _info_field(w, "stats", "tracking_total_keys"), 10, "evicted")
         frames = []
         while len(frames) < 490:
             frames.append(a.read())

@@ -100,6 +100,7 @@ void Server::RegisterCommands() {
   commands::RegisterHashCommands(&commands_);
   commands::RegisterSortedSetCommands(&commands_);
   commands::RegisterSortCommands(&commands_);
+  commands::RegisterDumpCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
   RegisterTransactionCommands(&commands_);
@@ -449,6 +450,7 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       ctx.lazy_user_del = settings_.lazy_user_del;
       ctx.lazy_user_flush = settings_.lazy_user_flush;
       ctx.limits = &settings_.limits;
+      ctx.rdb_compression = settings_.rdb_compression;
       ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
       // CLIENT LIST shows the running command (EXEC while it runs its queue).
       if (!in_exec_) c->set_last_command(cmd->name);
@@ -523,6 +525,7 @@ void Server::RefreshSettings() {
   settings_.lfu_policy = config_.values().maxmemory_policy.find("lfu") != std::string::npos;
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
+  settings_.rdb_compression = get("rdbcompression") == "yes";
   settings_.enable_debug_command = get("enable-debug-command");
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
   storage::EncodingLimits& l = settings_.limits;

@@ -68,6 +68,7 @@ struct RuntimeSettings {
   bool lfu_policy = false;
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
+  bool rdb_compression = true;  // rdbcompression (DUMP, saves)
   std::string enable_debug_command = "no";  // no | yes | local
   storage::EncodingLimits limits;
   int64_t slowlog_log_slower_than_us = 10000;  // < 0: off

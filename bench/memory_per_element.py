@@ -10,10 +10,13 @@ elements is reported beside the encoding OBJECT ENCODING names.
 Cases: "large" is --keys x --elements (default 1,000 x 1,000: the full
 encodings); "small" is 100,000 keys of 10 elements (the compact encodings:
 listpack hashes and sorted sets, where the per-key overhead counts too).
+--list-compress-depth N starts both servers with that list-compress-depth
+(the list members share a 7-byte prefix and leading zeros, so inner nodes
+compress to roughly half).
 
   bench/memory_per_element.py [spindle-server path] [--keys 1000]
       [--elements 1000] [--types list,hash,set,zset] [--cases large,small]
-      [--redis /usr/bin/redis-server]
+      [--redis /usr/bin/redis-server] [--list-compress-depth N]
 """
 import argparse
 import os
@@ -75,7 +78,11 @@ def main():
     ap.add_argument("--types", default="list,hash,set,zset")
     ap.add_argument("--cases", default="large",
                     help="comma list of large (--keys x --elements) and small (100000 x 10)")
+    ap.add_argument("--list-compress-depth", type=int, default=None)
     args = ap.parse_args()
+    extra = []
+    if args.list_compress_depth is not None:
+        extra = ["--list-compress-depth", str(args.list_compress_depth)]
     cases = {"large": (args.keys, args.elements), "small": (100000, 10)}
     for case in args.cases.split(","):
         keys, elements = cases[case]
@@ -84,8 +91,8 @@ def main():
         print("| --- | --- | --- | --- | --- |")
         for kind in args.types.split(","):
             r, r_enc = measure(args.redis, kind, keys, elements,
-                               ["--save", "", "--appendonly", "no"])
-            s, s_enc = measure(args.spindle, kind, keys, elements, [])
+                               ["--save", "", "--appendonly", "no"] + extra)
+            s, s_enc = measure(args.spindle, kind, keys, elements, extra)
             print("| %s | %.1f | %.1f | %.2f | %s / %s |" % (kind, r, s, s / r, r_enc, s_enc))
 
 

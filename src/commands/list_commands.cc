@@ -63,7 +63,8 @@ bool LookupListOrReply(CommandContext& ctx, std::string_view key, bool for_read,
 // Stores a new empty list under key (this fires the key-ready hook that
 // wakes clients blocked on it) and returns it.
 ListValue* CreateList(CommandContext& ctx, std::string_view key) {
-  auto payload = std::make_unique<ListValue>(ctx.limits->list_max_listpack_size);
+  auto payload = std::make_unique<ListValue>(ctx.limits->list_max_listpack_size,
+                                             ctx.limits->list_compress_depth);
   Value& v = ctx.db->Set(key, Value::FromCollection(ValueType::kList, std::move(payload)));
   return v.As<ListValue>();
 }

@@ -70,6 +70,17 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
   return OneLine(std::move(s));
 }
 
+std::string SubcommandSyntaxError(std::string_view container, std::string_view subcommand) {
+  std::string s = "ERR unknown subcommand or wrong number of arguments for '";
+  s.append(Truncated(subcommand, 128));
+  s.append("'. Try ");
+  for (char c : CString(container)) {
+    s.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
+  }
+  s.append(" HELP.");
+  return OneLine(std::move(s));
+}
+
 std::string InvalidExpireTimeError(std::string_view full_name) {
   std::string s = "ERR invalid expire time in '";
   s.append(CString(full_name));

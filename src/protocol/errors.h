@@ -113,6 +113,9 @@ std::string WrongArityError(std::string_view full_name);
 // "ERR unknown subcommand '%.128s'. Try %s HELP." with the container command
 // as the client typed it, upper-cased ("CONFIG").
 std::string UnknownSubcommandError(std::string_view container, std::string_view subcommand);
+// Redis's addReplySubcommandSyntaxError: "ERR unknown subcommand or wrong
+// number of arguments for '<sub>'. Try <CONTAINER> HELP."
+std::string SubcommandSyntaxError(std::string_view container, std::string_view subcommand);
 
 // "ERR invalid expire time in '%s' command" with the command's table name.
 std::string InvalidExpireTimeError(std::string_view full_name);

@@ -194,8 +194,7 @@ void ClientReply(CommandContext& ctx) {
 
 void ClientPause(CommandContext& ctx) {
   if (ctx.argc() > 4) {
-    ctx.reply->Error(
-        "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.");
+    ctx.reply->Error(protocol::SubcommandSyntaxError("client", ctx.args[1]));
     return;
   }
   int64_t timeout = 0;

@@ -396,8 +396,7 @@ void ClientKill(CommandContext& ctx) {
 
 void ClientUnblock(CommandContext& ctx) {
   if (ctx.argc() > 4) {
-    ctx.reply->Error(
-        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    ctx.reply->Error(protocol::SubcommandSyntaxError("client", ctx.args[1]));
     return;
   }
   int64_t id;

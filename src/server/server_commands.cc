@@ -463,9 +463,7 @@ void DebugCommand(CommandContext& ctx) {
              static_cast<unsigned long long>(idle));
     ctx.reply->SimpleString(line);
   } else {
-    std::string upper = "ERR unknown subcommand or wrong number of arguments for '" +
-                        std::string(sub.substr(0, 128)) + "'. Try DEBUG HELP.";
-    ctx.reply->Error(upper);
+    ctx.reply->Error(protocol::SubcommandSyntaxError("debug", sub));
   }
 }
 

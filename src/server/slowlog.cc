@@ -135,16 +135,9 @@ using commands::CommandContext;
 
 Server& ServerOf(CommandContext& ctx) { return *ClientOf(ctx)->server(); }
 
-void SubcommandSyntaxError(CommandContext& ctx, std::string_view container) {
-  std::string upper(container);
-  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  ctx.reply->Error("ERR unknown subcommand or wrong number of arguments for '" +
-                   std::string(ctx.args[1].substr(0, 128)) + "'. Try " + upper + " HELP.");
-}
-
 void SlowlogGet(CommandContext& ctx) {
   if (ctx.argc() > 3) {
-    SubcommandSyntaxError(ctx, "slowlog");
+    ctx.reply->Error(protocol::SubcommandSyntaxError("slowlog", ctx.args[1]));
     return;
   }
   int64_t count = 10;

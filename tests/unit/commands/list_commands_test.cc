@@ -427,5 +427,33 @@ TEST_F(ListCommandsTest, CopyIsDeep) {
   EXPECT_EQ(Encoding("b"), "quicklist");
 }
 
+// list-compress-depth is read when a list is created, as Redis's
+// quicklistSetOptions in pushGenericCommand: a later change leaves existing
+// lists as they are. Replies never change, compressed or not.
+TEST_F(ListCommandsTest, CompressDepthTakenAtCreation) {
+  auto list = [&](const std::string& key) {
+    return h.db().LookupNoTouch(key, h.now_ms())->As<storage::ListValue>();
+  };
+  h.limits_.list_max_listpack_size = 4;
+  h.limits_.list_compress_depth = 1;
+  std::vector<std::string> items;
+  for (int i = 0; i < 40; ++i) items.push_back("element-element-" + std::to_string(i));
+  for (const std::string& e : items) h.Run({"rpush", "c", e});
+  h.limits_.list_compress_depth = 0;
+  for (const std::string& e : items) h.Run({"rpush", "p", e});
+  EXPECT_EQ(list("c")->compress_depth(), 1u);
+  EXPECT_EQ(list("c")->compressed_node_count(), 8u);
+  EXPECT_EQ(list("p")->compressed_node_count(), 0u);
+  EXPECT_EQ(Range("c"), Range("p"));
+  EXPECT_EQ(h.Run({"lindex", "c", "17"}), Bulk("element-element-17"));
+  EXPECT_EQ(h.Run({"lset", "c", "17", "x"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"linsert", "c", "before", "x", "y"}), Int(41));
+  EXPECT_EQ(h.Run({"lrem", "c", "0", "element-element-20"}), Int(1));
+  EXPECT_EQ(h.Run({"lrange", "c", "16", "19"}),
+            Array({"element-element-16", "y", "x", "element-element-18"}));
+  EXPECT_EQ(list("c")->compress_depth(), 1u);
+  EXPECT_GE(list("c")->compressed_node_count(), 7u);
+}
+
 }  // namespace
 }  // namespace spindle::commands::testing

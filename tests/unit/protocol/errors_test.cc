@@ -67,6 +67,14 @@ TEST(ErrorsTest, UnknownSubcommand) {
             "ERR unknown subcommand '" + std::string(128, 'z') + "'. Try CONFIG HELP.");
 }
 
+TEST(ErrorsTest, SubcommandSyntax) {
+  EXPECT_EQ(SubcommandSyntaxError("slowlog", "get"),
+            "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+  EXPECT_EQ(SubcommandSyntaxError("client", std::string(200, 'p')),
+            "ERR unknown subcommand or wrong number of arguments for '" + std::string(128, 'p') +
+                "'. Try CLIENT HELP.");
+}
+
 TEST(ErrorsTest, InvalidExpireTime) {
   EXPECT_EQ(InvalidExpireTimeError("set"), "ERR invalid expire time in 'set' command");
   EXPECT_EQ(InvalidExpireTimeError("setex"), "ERR invalid expire time in 'setex' command");

@@ -336,7 +336,7 @@ std::optional<Value> RdbReader::Object(int type, const EncodingLimits& limits, b
     case kRdbTypeList: {
       if (!Len(&len)) return std::nullopt;
       if (len == 0) break;
-      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size);
+      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
       while (len--) {
         if (!String(&s)) return std::nullopt;
         list->PushBack(s);
@@ -348,7 +348,7 @@ std::optional<Value> RdbReader::Object(int type, const EncodingLimits& limits, b
     case kRdbTypeListQuicklist2: {
       if (!Len(&len)) return std::nullopt;
       if (len == 0) break;
-      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size);
+      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
       while (len--) {
         uint64_t container = kQuicklistNodePacked;
         if (type == kRdbTypeListQuicklist2) {
@@ -502,7 +502,7 @@ std::optional<Value> RdbReader::EncodedObject(int type, std::string_view blob,
     }
 
     case kRdbTypeListZiplist: {
-      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size);
+      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
       bool ok = ForEachZiplistEntry(blob, [&](const ListpackEntry& e) {
         list->PushBack(EntryString(e));
         return true;

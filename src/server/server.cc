@@ -33,6 +33,27 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kQueryBufferKeep = 32 * 1024;
 constexpr int64_t kIdleBufferReleaseMs = 2000;
 
+// Redis's shared.bgsaveerr (stop-writes-on-bgsave-error).
+constexpr std::string_view kErrMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
+
+// The commands a failed BGSAVE stops (Redis's processCommand): writes, an
+// EXEC whose queue writes, and PING.
+bool IsWriteOrPing(const Client* c, const commands::CommandSpec* cmd) {
+  if (cmd->flags & commands::kCmdWrite) return true;
+  if (cmd->name == "ping") return true;
+  if (cmd->name == "exec" && c->in_multi()) {
+    for (const QueuedCommand& q : c->multi_state()->queue) {
+      if (q.cmd()->flags & commands::kCmdWrite) return true;
+    }
+  }
+  return false;
+}
+
 std::string RandomHex(size_t n) {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ WallTimeUs());
@@ -103,6 +124,7 @@ void Server::RegisterCommands() {
   commands::RegisterDumpCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
+  RegisterPersistenceCommands(&commands_);
   RegisterTransactionCommands(&commands_);
   RegisterDiagnosticCommands(&commands_);
 }
@@ -118,6 +140,7 @@ Status Server::Start() {
   // CONFIG_FDSET_INCR = 128 descriptors beyond maxclients).
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
+  snapshots_ = std::make_unique<RdbSnapshots>(this);
   watches_ = std::make_unique<WatchRegistry>(cfg.databases);
   observer_ = std::make_unique<ServerKeyspaceObserver>(this);
   keyspace_->set_observer(observer_.get());
@@ -195,22 +218,60 @@ Status Server::Listen() {
 
 int Server::Run() {
   LOG_NOTICE("Ready to accept connections (io-backend %s)", loop_->poller()->Name());
-  while (!shutdown_requested_.load()) {
-    loop_->RunOnce();
+  for (;;) {
+    while (!shutdown_requested_.load()) loop_->RunOnce();
+    // SHUTDOWN prepared itself; a signal shuts down as shutdown-on-sig*
+    // says, and a failed final save keeps the server running (Redis's
+    // serverCron on shutdown_asap).
+    if (shutdown_prepared_ || PrepareShutdown(SignalShutdownFlags())) break;
+    LOG_WARNING(
+        "SIGTERM received but errors trying to shut down the server, check the logs for more "
+        "information");
+    shutdown_requested_.store(false);
   }
-  PrepareShutdown();
   return 0;
+}
+
+int Server::SignalShutdownFlags() const {
+  const char* name = shutdown_signal_.load() == SIGINT ? "shutdown-on-sigint" : "shutdown-on-sigterm";
+  const std::string value = config_.GetOne(name).value_or("default");
+  int flags = 0;
+  for (std::string_view word : {"save", "nosave", "now", "force"}) {
+    const size_t at = value.find(word);
+    // "save" must not match inside "nosave".
+    if (at == std::string::npos || (word == "save" && value.find("nosave") == at - 2)) continue;
+    flags |= word == "save" ? kShutdownSave
+             : word == "nosave" ? kShutdownNoSave
+             : word == "now" ? kShutdownNow
+                             : kShutdownForce;
+  }
+  return flags;
 }
 
 void Server::RequestShutdown(int signal) {
   LogFromSignalHandler(signal == SIGINT ? "Received SIGINT scheduling shutdown..."
                                         : "Received SIGTERM scheduling shutdown...");
+  shutdown_signal_.store(signal);
   shutdown_requested_.store(true);
   if (loop_) loop_->Stop();
 }
 
-void Server::PrepareShutdown() {
+bool Server::PrepareShutdown(int flags) {
   LOG_WARNING("User requested shutdown...");
+  // A saving child could overwrite the final snapshot: it goes first.
+  snapshots_->KillChild();
+  if ((snapshots_->has_save_rules() && !(flags & kShutdownNoSave)) || (flags & kShutdownSave)) {
+    LOG_NOTICE("Saving the final RDB snapshot before exiting.");
+    if (!snapshots_->Save().ok()) {
+      if (flags & kShutdownForce) {
+        LOG_WARNING("Error trying to save the DB. Exit anyway.");
+      } else {
+        LOG_WARNING("Error trying to save the DB, can't exit.");
+        LOG_WARNING("Errors trying to shut down the server. Check the logs for more information.");
+        return false;
+      }
+    }
+  }
   // Flush what can still be flushed without blocking, then close everyone.
   for (auto& [id, c] : clients_) {
     if (!c->output().empty()) {
@@ -220,8 +281,13 @@ void Server::PrepareShutdown() {
   }
   const ServerConfig& cfg = config_.values();
   if (!cfg.unixsocket.empty()) unlink(cfg.unixsocket.c_str());
-  if (!cfg.pidfile.empty()) unlink(cfg.pidfile.c_str());
+  if (!cfg.pidfile.empty()) {
+    LOG_NOTICE("Removing the pid file.");
+    unlink(cfg.pidfile.c_str());
+  }
   LOG_WARNING("Spindle is now ready to exit, bye bye...");
+  shutdown_prepared_ = true;
+  return true;
 }
 
 void Server::RejectConnection(int fd, std::string_view reply) {
@@ -433,6 +499,8 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
           "option in the configuration file, and then restart the server.");
     } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
       RejectCommand(c, cmd, protocol::kErrNoAuth);
+    } else if (snapshots_->WritesRefused() && IsWriteOrPing(c, cmd)) {
+      RejectCommand(c, cmd, kErrMisconf);
     } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
       RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
     } else if (c->in_multi() && !in_exec_ && !IsTransactionControl(cmd)) {
@@ -526,6 +594,7 @@ void Server::RefreshSettings() {
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
   settings_.rdb_compression = get("rdbcompression") == "yes";
+  if (snapshots_) snapshots_->Refresh();
   settings_.enable_debug_command = get("enable-debug-command");
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
   storage::EncodingLimits& l = settings_.limits;
@@ -661,6 +730,7 @@ int64_t Server::Cron() {
   output_meter_.Sample(now, stats_.total_net_output_bytes);
   ClientsCron(now);
   DatabasesCron();
+  snapshots_->Cron();
   FreeClosedClients();
   int hz = config_.values().hz;
   if (hz < 1) hz = 1;

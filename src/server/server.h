@@ -24,6 +24,7 @@
 #include "server/config.h"
 #include "server/keyspace_observer.h"
 #include "server/multi.h"
+#include "server/rdb_snapshots.h"
 #include "server/slowlog.h"
 #include "storage/keyspace.h"
 
@@ -116,8 +117,21 @@ class Server {
 
   // Closes c at the end of this iteration (never inside its own callback).
   void CloseClientAsync(Client* c);
-  // SHUTDOWN: stop serving after this iteration with exit code 0.
+  // SHUTDOWN: stop serving after this iteration with exit code 0 (after
+  // PrepareShutdown succeeded).
   void ShutdownFromCommand() { shutdown_requested_ = true; }
+  // Redis's prepareForShutdown: kills a saving child, saves when save rules
+  // exist (or kShutdownSave) unless kShutdownNoSave, removes the pid file and
+  // the unix socket. False when the save failed and kShutdownForce is not
+  // set: the server must keep running (already logged).
+  static constexpr int kShutdownSave = 1, kShutdownNoSave = 2, kShutdownNow = 4,
+                       kShutdownForce = 8;
+  bool PrepareShutdown(int flags);
+
+  // RDB snapshots (rdb_snapshots.h).
+  RdbSnapshots& snapshots() { return *snapshots_; }
+  // Start-up: loads the RDB file, if any. False: the server must exit(1).
+  bool LoadDataFromDisk() { return snapshots_->LoadAtStartup(); }
 
   // Called by Client.
   void HandleReadable(Client* c);
@@ -213,7 +227,8 @@ class Server {
   // them as what the listeners were opened with.
   Status ListenTcp(int port, const std::vector<std::string>& bind);
   void CloseTcpListeners();
-  void PrepareShutdown();
+  // The shutdown-on-sigterm / shutdown-on-sigint flags of the last signal.
+  int SignalShutdownFlags() const;
 
   Config config_;
   std::unique_ptr<net::EventLoop> loop_;
@@ -260,6 +275,9 @@ class Server {
   std::string run_id_;
   std::string executable_;
   std::atomic<bool> shutdown_requested_{false};
+  std::atomic<int> shutdown_signal_{0};
+  bool shutdown_prepared_ = false;
+  std::unique_ptr<RdbSnapshots> snapshots_;
   bool edge_triggered_ = false;
 };
 

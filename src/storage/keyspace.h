@@ -245,6 +245,8 @@ class Keyspace {
   // Changes since the last save (Redis's server.dirty): writes add to it.
   uint64_t dirty() const { return dirty_; }
   void AddDirty(uint64_t n) { dirty_ += n; }
+  // SAVE resets it; a finished BGSAVE subtracts what it covered.
+  void set_dirty(uint64_t n) { dirty_ = n; }
 
  private:
   KeyspaceStats stats_;

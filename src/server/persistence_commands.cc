@@ -21,6 +21,7 @@ void SaveCommand(CommandContext& ctx) {
     ctx.reply->Error("ERR Background save already in progress");
     return;
   }
+  snapshots.CountSave();
   if (snapshots.Save().ok()) {
     ctx.reply->Ok();
   } else {

@@ -275,9 +275,14 @@ void RdbSnapshots::Cron() {
   }
 }
 
-void RdbSnapshots::KillChild() {
+void RdbSnapshots::AfterFlushAll() {
+  KillChild(/*quiet=*/true);
+  if (has_save_rules()) Save();
+}
+
+void RdbSnapshots::KillChild(bool quiet) {
   if (!child_active()) return;
-  LOG_WARNING("There is a child saving an .rdb. Killing it!");
+  if (!quiet) LOG_WARNING("There is a child saving an .rdb. Killing it!");
   kill(child_pid_, SIGUSR1);
   int status;
   while (waitpid(child_pid_, &status, 0) == -1 && errno == EINTR) {

@@ -67,11 +67,19 @@ class RdbSnapshots {
   bool child_active() const { return child_pid_ != -1; }
   // SHUTDOWN: kills a saving child with SIGUSR1 and removes its temporary
   // file ("There is a child saving an .rdb. Killing it!").
-  void KillChild();
+  void KillChild(bool quiet = false);
   bool has_save_rules() const { return !rules_.empty(); }
   // stop-writes-on-bgsave-error: write commands (and PING) are refused with
   // MISCONF while save rules exist and the last background save failed.
   bool WritesRefused() const { return stop_writes_on_error_ && !rules_.empty() && !last_bgsave_ok_; }
+
+  // After a FLUSHALL (Redis's flushAllDataAndResetRDB): a saving child is
+  // killed, and with save rules the now empty dataset is saved at once, so
+  // a restart cannot bring the flushed keys back.
+  void AfterFlushAll();
+  // SAVE counts in rdb_saves (the saves of SHUTDOWN, FLUSHALL and DEBUG
+  // RELOAD do not, as in Redis 7.0.15).
+  void CountSave() { ++rdb_saves_; }
 
   // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless nosave), empty the
   // databases (unless noflush), load the file back (merge: loaded keys

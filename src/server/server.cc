@@ -125,6 +125,7 @@ void Server::RegisterCommands() {
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
   RegisterPersistenceCommands(&commands_);
+  flushall_ = commands_.Find("flushall");
   RegisterTransactionCommands(&commands_);
   RegisterDiagnosticCommands(&commands_);
 }
@@ -527,6 +528,7 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       exec_inner_errors_ = 0;
       int64_t started = MonotonicUs();
       cmd->handler(ctx);
+      if (cmd == flushall_ && reply.errors_written() == errors_in) snapshots_->AfterFlushAll();
       const int64_t duration_us = MonotonicUs() - started;
       cmd->stats.usec += duration_us;
       // Errors of the commands an EXEC ran were counted by their own runs.

@@ -278,6 +278,7 @@ class Server {
   std::atomic<int> shutdown_signal_{0};
   bool shutdown_prepared_ = false;
   std::unique_ptr<RdbSnapshots> snapshots_;
+  const commands::CommandSpec* flushall_ = nullptr;  // saves after it (save rules)
   bool edge_triggered_ = false;
 };
 

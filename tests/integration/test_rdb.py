@@ -582,3 +582,32 @@ def test_not_an_rdb_file_is_refused(harness, tmp_path):
     assert code == 1, out
     assert "Wrong signature trying to load DB from file" in out
     assert "Fatal error loading the DB: Invalid argument. Exiting." in out
+
+
+def test_flushall_with_save_rules_saves_the_empty_dataset(harness):
+    srv = harness.start("--save", "3600 1")
+    r = client(srv)
+    r.set("k", "v")
+    r.set("k2", "v")
+    assert raw(srv, "SAVE") == b"+OK\r\n"
+    assert persistence(r)["rdb_saves"] == 1          # SAVE counts
+    assert r.flushall()
+    info = persistence(r)
+    assert info["rdb_changes_since_last_save"] == 0  # the save reset it
+    assert info["rdb_saves"] == 1                    # FLUSHALL's save does not count
+    srv.stop()
+    again = harness.start("--dir", srv.workdir)
+    assert client(again).dbsize() == 0
+
+
+def test_flushall_without_rules_counts_the_removed_keys(harness):
+    srv = harness.start()
+    r = client(srv)
+    r.flushall()
+    base = persistence(r)["rdb_changes_since_last_save"]
+    assert base == 0                                  # nothing removed, nothing changed
+    for i in range(5):
+        r.set("k%d" % i, i)
+    r.flushall()
+    assert persistence(r)["rdb_changes_since_last_save"] == 10
+    assert not os.path.exists(os.path.join(srv.workdir, "dump.rdb"))

@@ -86,6 +86,13 @@ persistence::RdbSaveOptions RdbSnapshots::SaveOptions() const {
   return o;
 }
 
+persistence::RdbFileOptions RdbSnapshots::FileOptions() const {
+  persistence::RdbFileOptions o;
+  o.incremental_fsync =
+      server_->config().GetOne("rdb-save-incremental-fsync").value_or("yes") == "yes";
+  return o;
+}
+
 persistence::RdbLoadOptions RdbSnapshots::LoadOptions() const {
   persistence::RdbLoadOptions o;
   o.limits = server_->settings().limits;
@@ -156,7 +163,7 @@ bool RdbSnapshots::LoadAtStartup() {
 
 Status RdbSnapshots::Save() {
   Status st = persistence::SaveRdbFile(server_->keyspace(), server_->cfg().dbfilename,
-                                       SaveOptions(), {});
+                                       SaveOptions(), FileOptions());
   if (!st.ok()) return st;
   LOG_NOTICE("DB saved on disk");
   server_->keyspace().set_dirty(0);
@@ -203,7 +210,7 @@ void RdbSnapshots::RunChild(int cow_fd) {
   signal(SIGUSR1, SIG_DFL);
   SetLogRole('C');
   Status st = persistence::SaveRdbFile(server_->keyspace(), server_->cfg().dbfilename,
-                                       SaveOptions(), {});
+                                       SaveOptions(), FileOptions());
   if (st.ok()) {
     LOG_NOTICE("DB saved on disk");
     const uint64_t cow = PrivateDirtyBytes();

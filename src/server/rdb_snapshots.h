@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "persistence/rdb_file.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 
@@ -101,6 +102,7 @@ class RdbSnapshots {
  private:
   persistence::RdbSaveOptions SaveOptions() const;
   persistence::RdbLoadOptions LoadOptions() const;
+  persistence::RdbFileOptions FileOptions() const;
   // Loads dbfilename into the keyspace; logs failures as Redis does.
   Status Load(bool merge);
   void ChildDone(int status);

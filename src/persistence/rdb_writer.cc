@@ -29,6 +29,10 @@ constexpr size_t kOptimizationLevel[] = {4096, 8192, 16384, 32768, 65536};
 // SIZE_ESTIMATE_OVERHEAD: what Redis adds to an element's length when it
 // estimates the growth of a node.
 constexpr size_t kSizeEstimateOverhead = 8;
+// MIN_COMPRESS_BYTES and MIN_COMPRESS_IMPROVE: when a quicklist node is kept
+// compressed.
+constexpr size_t kMinCompressBytes = 48;
+constexpr size_t kMinCompressImprove = 8;
 
 void PutLe(char* p, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
@@ -286,6 +290,25 @@ void RdbWriter::WriteList(const storage::Value& v) {
     });
   }
   Len(nodes.size());
+  // With list-compress-depth, Redis keeps the nodes past `depth` from either
+  // end LZF-compressed (when that saves more than 8 bytes of at least 48)
+  // and writes them as they are, whatever rdbcompression says.
+  const size_t depth = list->compress_depth();
+  auto interior = [&](size_t i) { return depth > 0 && i >= depth && i + depth < nodes.size(); };
+  auto write_node = [&](size_t i, const std::string& bytes) {
+    if (interior(i) && bytes.size() >= kMinCompressBytes) {
+      std::string out(bytes.size(), '\0');
+      const size_t clen = LzfCompressTo(bytes.data(), bytes.size(), out.data(), out.size());
+      if (clen > 0 && clen + kMinCompressImprove < bytes.size()) {
+        Byte((kRdbEncVal << 6) | kRdbEncLzf);
+        Len(clen);
+        Len(bytes.size());
+        Raw(out.data(), clen);
+        return;
+      }
+    }
+    String(bytes);
+  };
   // Second pass: each node's listpack (or plain element), written as built.
   size_t node = 0;
   size_t in_node = 0;
@@ -294,14 +317,14 @@ void RdbWriter::WriteList(const storage::Value& v) {
   list->Visit(0, false, [&](size_t, std::string_view e) {
     if (nodes[node].plain) {
       Len(kQuicklistNodePlain);
-      String(e);
+      write_node(node, std::string(e));
       ++node;
       return status_.ok();
     }
     lp.AppendString(e);
     if (++in_node == nodes[node].count) {
       Len(kQuicklistNodePacked);
-      String(lp.Finish());
+      write_node(node, lp.Finish());
       in_node = 0;
       ++node;
     }

@@ -199,6 +199,9 @@ def test_spindle_dump_loads_into_redis_and_passes_check_rdb(harness):
     srv = harness.start()
     r = client(srv)
     fill(r)
+    # Inner list nodes are written LZF-compressed under list-compress-depth.
+    r.config_set("list-compress-depth", 1)
+    r.rpush("compressed", *["node-%d" % (i % 50) for i in range(20000)])
     expected = snapshot(srv)
     assert raw(srv, "SAVE") == b"+OK\r\n"
     path = os.path.join(srv.workdir, "dump.rdb")

@@ -169,6 +169,29 @@ TEST(DumpPayloadTest, ListNodesSplitAsRedisQuicklist) {
   EXPECT_EQ(static_cast<unsigned char>(payload[1]), 4);
 }
 
+// list-compress-depth: nodes past the depth are written LZF-compressed
+// whatever rdbcompression says, as Redis writes its compressed nodes.
+TEST(DumpPayloadTest, CompressDepthWritesInnerNodesCompressed) {
+  auto l = std::make_unique<ListValue>(-2, 1);
+  std::vector<std::string> elements;
+  for (int i = 0; i < 2000; ++i) elements.push_back("element-number-" + std::to_string(i % 7));
+  for (const auto& e : elements) l->PushBack(e);
+  Value v = Value::FromCollection(ValueType::kList, std::move(l));
+  std::string payload;
+  ASSERT_TRUE(CreateDumpPayload(v, /*compression=*/false, &payload));
+  const size_t nodes = static_cast<unsigned char>(payload[1]);
+  ASSERT_GE(nodes, 3u);
+  // The first node is raw: container 2, then a plain length.
+  EXPECT_EQ(static_cast<unsigned char>(payload[2]), 2);
+  EXPECT_NE(static_cast<unsigned char>(payload[3]), 0xC3);
+  // Some later node is an LZF blob.
+  EXPECT_NE(payload.find("\x02\xc3"), std::string::npos);
+  DumpPayloadError err;
+  auto back = ParseDumpPayload(payload, EncodingLimits{}, false, &err);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->As<ListValue>()->ToVector(), elements);
+}
+
 TEST(DumpPayloadTest, FooterErrors) {
   std::string payload;
   ASSERT_TRUE(CreateDumpPayload(Value::FromString("hello"), false, &payload));

@@ -209,6 +209,7 @@ void RdbSnapshots::RunChild(int cow_fd) {
   signal(SIGINT, SIG_DFL);
   signal(SIGUSR1, SIG_DFL);
   SetLogRole('C');
+  server_->CloseListenersInChild();
   Status st = persistence::SaveRdbFile(server_->keyspace(), server_->cfg().dbfilename,
                                        SaveOptions(), FileOptions());
   if (st.ok()) {

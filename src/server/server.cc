@@ -184,6 +184,10 @@ Status Server::ListenTcp(int port, const std::vector<std::string>& bind) {
   return Status::Ok();
 }
 
+void Server::CloseListenersInChild() {
+  for (auto& l : listeners_) close(l->fd());
+}
+
 void Server::CloseTcpListeners() {
   for (auto it = listeners_.begin(); it != listeners_.end();) {
     if ((*it)->tcp()) {

@@ -130,6 +130,10 @@ class Server {
 
   // RDB snapshots (rdb_snapshots.h).
   RdbSnapshots& snapshots() { return *snapshots_; }
+  // In a forked child (BGSAVE): closes the listening sockets, so a restart
+  // of the server can bind them while the child still runs (Redis's
+  // closeChildUnusedResourceAfterFork). Touches nothing else.
+  void CloseListenersInChild();
   // Start-up: loads the RDB file, if any. False: the server must exit(1).
   bool LoadDataFromDisk() { return snapshots_->LoadAtStartup(); }
 

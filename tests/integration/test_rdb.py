@@ -614,3 +614,30 @@ def test_flushall_without_rules_counts_the_removed_keys(harness):
     r.flushall()
     assert persistence(r)["rdb_changes_since_last_save"] == 10
     assert not os.path.exists(os.path.join(srv.workdir, "dump.rdb"))
+
+
+def test_bgsave_child_does_not_hold_the_listening_port(harness):
+    import re
+    import socket
+    srv = harness.start("--rdb-key-save-delay", "100000")   # 0.1 s per key
+    r = client(srv)
+    for i in range(100):
+        r.set("k%d" % i, i)
+    assert raw(srv, "BGSAVE") == b"+Background saving started\r\n"
+    assert wait_for(lambda: "Background saving started by pid" in srv.log_text())
+    child = int(re.search(r"Background saving started by pid (\d+)", srv.log_text()).group(1))
+    # The child closes the listeners before it opens its temporary file.
+    assert wait_for(lambda: os.path.exists(os.path.join(srv.workdir, "temp-%d.rdb" % child)))
+    try:
+        srv.proc.kill()
+        srv.proc.wait(timeout=30)
+        os.kill(child, 0)                                    # the child still saves
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((srv.host, srv.port))                     # and the port is free
+            s.listen(1)
+    finally:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

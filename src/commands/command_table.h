@@ -185,6 +185,10 @@ struct CommandSpec {
   mutable CommandStats stats;            // the table is const; its counters are not
   NumKeysSpec numkeys;                   // movable keys (COMMAND GETKEYS)
   KeysFn keys_fn = nullptr;              // overrides range and key count when set
+  // The key range names shard channels, not keys (Redis's CMD_KEY_NOT_KEY:
+  // SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH): COMMAND INFO shows the range with
+  // the not_key flag, COMMAND GETKEYS finds no keys.
+  bool range_not_keys = false;
 
   bool is_container() const { return !subcommands.empty(); }
   bool ArityOk(size_t argc) const {
@@ -195,6 +199,7 @@ struct CommandSpec {
   std::vector<int> KeyPositions(size_t argc) const;
   // Whether the command names keys at all (a range or a key count).
   bool HasKeys() const {
+    if (range_not_keys) return false;
     return first_key > 0 || numkeys.count_index > 0 || keys_fn != nullptr;
   }
   // The key positions of this invocation, movable keys included (COMMAND

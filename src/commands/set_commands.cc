@@ -83,7 +83,7 @@ void ReplyMembersAsArray(CommandContext& ctx, const std::vector<std::string>& me
 // An empty *STORE result deletes the destination; only a destination that
 // existed is reported ("del").
 void DeleteStoreDestination(CommandContext& ctx, std::string_view dst) {
-  if (!ctx.db->Delete(dst, ctx.now_ms)) return;
+  if (!ctx.db->DeleteRaw(dst)) return;  // dbDelete: a key past its TTL counts
   ctx.keyspace->AddDirty(1);
   ctx.KeyModified(dst);
   ctx.Notify(kNotifyGeneric, "del", dst);

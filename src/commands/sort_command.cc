@@ -360,7 +360,7 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     ctx.keyspace->AddDirty(static_cast<uint64_t>(output_len));
     ctx.KeyModified(*opts.store);
     ctx.Notify(storage::kNotifyList, "sortstore", *opts.store);
-  } else if (ctx.db->Delete(*opts.store, ctx.now_ms)) {
+  } else if (ctx.db->DeleteRaw(*opts.store)) {  // dbDelete: a key past its TTL counts
     ctx.keyspace->AddDirty(1);
     ctx.KeyModified(*opts.store);
     ctx.Notify(storage::kNotifyGeneric, "del", *opts.store);

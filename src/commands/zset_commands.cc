@@ -112,7 +112,7 @@ void StoreResult(CommandContext& ctx, std::string_view dst, std::vector<Element>
                  std::string_view event) {
   if (elements.empty()) {
     ctx.reply->Integer(0);
-    if (ctx.db->Delete(dst, ctx.now_ms)) {
+    if (ctx.db->DeleteRaw(dst)) {  // dbDelete: a key past its TTL counts
       ctx.keyspace->AddDirty(1);
       ctx.KeyModified(dst);
       ctx.Notify(kNotifyGeneric, "del", dst);

@@ -1,8 +1,9 @@
 #pragma once
 // Clocks. Wall time (ms / us since the epoch) and monotonic time. The server
-// caches the wall time once per event-loop iteration (Clock::Update) so
-// handlers read a cached value instead of calling into the kernel; tests
-// inject a fixed or manual time with SetForTest.
+// caches the wall time after each loop wake-up and before each top-level
+// command (Clock::Update, as Redis's call() does), so everything a command
+// does sees one time and handlers read a cached value; tests inject a fixed
+// or manual time with SetForTest.
 //
 // Thread: Update/SetForTest on the main thread; reads anywhere.
 

@@ -59,8 +59,12 @@ std::string WrongArityError(std::string_view full_name) {
   return OneLine(std::move(s));
 }
 
-std::string UnknownSubcommandError(std::string_view container, std::string_view subcommand) {
-  std::string s = "ERR unknown subcommand '";
+namespace {
+// "<head>'<subcommand, 128 bytes at most>'. Try <CONTAINER> HELP."
+std::string SubcommandHelpError(std::string_view head, std::string_view container,
+                                std::string_view subcommand) {
+  std::string s(head);
+  s.push_back('\'');
   s.append(Truncated(subcommand, 128));
   s.append("'. Try ");
   for (char c : CString(container)) {
@@ -69,16 +73,15 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
   s.append(" HELP.");
   return OneLine(std::move(s));
 }
+}  // namespace
+
+std::string UnknownSubcommandError(std::string_view container, std::string_view subcommand) {
+  return SubcommandHelpError("ERR unknown subcommand ", container, subcommand);
+}
 
 std::string SubcommandSyntaxError(std::string_view container, std::string_view subcommand) {
-  std::string s = "ERR unknown subcommand or wrong number of arguments for '";
-  s.append(Truncated(subcommand, 128));
-  s.append("'. Try ");
-  for (char c : CString(container)) {
-    s.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
-  }
-  s.append(" HELP.");
-  return OneLine(std::move(s));
+  return SubcommandHelpError("ERR unknown subcommand or wrong number of arguments for ", container,
+                             subcommand);
 }
 
 std::string InvalidExpireTimeError(std::string_view full_name) {

@@ -34,6 +34,19 @@ std::string Client::LocalId() const {
   return local_addr_;
 }
 
+ClientSubscriptions& Client::EnsureSubscriptions() {
+  if (!subs_) subs_ = std::make_unique<ClientSubscriptions>();
+  return *subs_;
+}
+
+size_t Client::subscription_count() const {
+  return subs_ ? subs_->channels.size() + subs_->patterns.size() : 0;
+}
+
+size_t Client::shard_subscription_count() const {
+  return subs_ ? subs_->shard_channels.size() : 0;
+}
+
 std::string Client::EventsString() const {
   std::string ev;
   if (!close_after_reply_) ev += 'r';

@@ -22,6 +22,7 @@
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
 #include "server/multi.h"
+#include "server/pubsub.h"
 
 namespace spindle::server {
 
@@ -121,6 +122,19 @@ class Client : public commands::Session, public net::FdHandler {
   // Waiting for CLIENT PAUSE to end, its next command unread.
   bool postponed() const { return postponed_; }
   void set_postponed(bool v) { postponed_ = v; }
+  // Pub/Sub (managed by PubSub, see pubsub.h). Null until the first
+  // subscription and again after the last one goes.
+  ClientSubscriptions* subscriptions() { return subs_.get(); }
+  const ClientSubscriptions* subscriptions() const { return subs_.get(); }
+  ClientSubscriptions& EnsureSubscriptions();
+  void ReleaseSubscriptions() { subs_.reset(); }
+  // Channels + patterns (what SUBSCRIBE / PSUBSCRIBE confirmations count),
+  // and shard channels (what SSUBSCRIBE confirmations count).
+  size_t subscription_count() const;
+  size_t shard_subscription_count() const;
+  // Redis's CLIENT_PUBSUB: subscribed to anything. In RESP2 such a client
+  // may only run the commands of the subscribed context.
+  bool subscribed() const { return subs_ != nullptr && !subs_->empty(); }
 
   // Pending-write bookkeeping owned by the Server.
   bool in_pending_writes = false;
@@ -147,6 +161,7 @@ class Client : public commands::Session, public net::FdHandler {
   bool authenticated_ = true;
   std::unique_ptr<BlockedState> blocked_;
   std::unique_ptr<MultiState> multi_;
+  std::unique_ptr<ClientSubscriptions> subs_;
   bool close_after_reply_ = false;
   bool close_asap_ = false;
   bool monitor_ = false;

@@ -169,6 +169,7 @@ void ResetCommand(CommandContext& ctx) {
   c->set_authenticated(s->cfg().requirepass.empty());
   s->UpdateParserLimits(c);
   s->DiscardTransaction(c);
+  s->pubsub().RemoveClient(c);  // no confirmations are sent
   c->set_name("");
   // CLIENT NO-EVICT survives RESET in Redis 7.0.
   c->set_reply_mode(Client::ReplyMode::kOn);

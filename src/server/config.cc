@@ -72,6 +72,9 @@ struct SetContext {
   bool reading_file;
   bool* save_loaded;
   const std::string* current;  // the directive's current CONFIG GET text
+  // notify-keyspace-events as parsed: its CONFIG GET text cannot carry 'n'
+  // next to 'A' (Redis drops it there too), but the flags keep it.
+  uint32_t* notify_flags;
 };
 
 using StringCheck = bool (*)(const std::string& value, std::string* err);
@@ -427,7 +430,7 @@ bool SetOomScoreAdjValues(SetContext&, const std::vector<std::string>& args, std
   return true;
 }
 
-bool SetNotifyKeyspaceEvents(SetContext&, const std::vector<std::string>& args, std::string* value,
+bool SetNotifyKeyspaceEvents(SetContext& ctx, const std::vector<std::string>& args, std::string* value,
                              std::string* err) {
   if (args.size() != 1) {
     *err = "wrong number of arguments";
@@ -439,6 +442,7 @@ bool SetNotifyKeyspaceEvents(SetContext&, const std::vector<std::string>& args, 
     return false;
   }
   *value = storage::NotifyFlagsToString(static_cast<uint32_t>(flags));
+  *ctx.notify_flags = static_cast<uint32_t>(flags);
   return true;
 }
 
@@ -1252,7 +1256,7 @@ Status Config::LoadText(std::string_view text, int depth) {
         auto again = SplitArgs(args[0]);
         args = again ? std::move(*again) : std::vector<std::string>();
       }
-      SetContext ctx{reading_file_, &save_loaded_, &current_[e->index]};
+      SetContext ctx{reading_file_, &save_loaded_, &current_[e->index], &notify_flags_};
       std::string value, err;
       if (!SetDirective(d, ctx, args, &value, &err)) return fail(linenum, line, err);
       current_[e->index] = value;
@@ -1408,7 +1412,9 @@ Status Config::Set(std::span<const std::string_view> pairs, bool client_is_local
   // Pass 2: set everything on the live state, rolling back on failure.
   const std::vector<std::string> old_current = current_;
   const ServerConfig old_values = values_;
+  const uint32_t old_notify_flags = notify_flags_;
   auto restore = [&] {
+    notify_flags_ = old_notify_flags;
     // `dir` acted on the process: go back to the old directory.
     const size_t dir_index = IndexOf("dir");
     if (current_[dir_index] != old_current[dir_index]) {
@@ -1428,7 +1434,7 @@ Status Config::Set(std::span<const std::string_view> pairs, bool client_is_local
     } else {
       args.emplace_back(raw);
     }
-    SetContext ctx{false, &save_loaded_, &current_[entries[i]->index]};
+    SetContext ctx{false, &save_loaded_, &current_[entries[i]->index], &notify_flags_};
     std::string value, err;
     if (!SetDirective(d, ctx, args, &value, &err)) {
       restore();

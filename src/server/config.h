@@ -162,6 +162,10 @@ class Config {
   // Appended lines come in directive-table order (Redis: hash-table order).
   std::string RenderRewrite(std::string_view old_text) const;
 
+  // notify-keyspace-events as storage::NotifyFlag bits ('n' included even
+  // where the CONFIG GET text, as Redis's, leaves it out next to 'A').
+  uint32_t notify_keyspace_events_flags() const { return notify_flags_; }
+
   // Called after a directive changed at run time (CONFIG SET), with its
   // canonical name; the server uses it to apply changes (loglevel, maxclients ...).
   void set_on_change(std::function<Status(std::string_view name)> fn) {
@@ -169,6 +173,7 @@ class Config {
   }
 
  private:
+  uint32_t notify_flags_ = 0;
   Status LoadText(std::string_view text, int depth);
   Status SetFromFile(size_t index, std::vector<std::string>& args, std::string* err);
   void SyncTyped();

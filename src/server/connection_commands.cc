@@ -32,6 +32,12 @@ namespace {
 void PingCommand(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     ctx.reply->Error(protocol::WrongArityError("ping"));
+  } else if (ClientOf(ctx)->subscribed() && ctx.reply->resp() == 2) {
+    // A RESP2 subscriber reads every reply as a message: PING answers in the
+    // message shape, ["pong", <argument or "">].
+    ctx.reply->ArrayHeader(2);
+    ctx.reply->Bulk("pong");
+    ctx.reply->Bulk(ctx.argc() == 2 ? ctx.args[1] : std::string_view());
   } else if (ctx.argc() == 2) {
     ctx.reply->Bulk(ctx.args[1]);
   } else {
@@ -129,7 +135,7 @@ void HelloCommand(CommandContext& ctx) {
     }
     ++next;
     if (version < 2 || version > 3) {
-      ctx.reply->Error("NOPROTO unsupported protocol version");
+      ctx.reply->Error(protocol::kErrNoProto);
       return;
     }
   }
@@ -265,8 +271,13 @@ void ClientInfo(CommandContext& ctx) {
   ctx.reply->Verbatim(ClientInfoLine(*ClientOf(ctx), ctx.now_ms) + "\n");
 }
 
-// Client types as Redis's getClientTypeByName; every Spindle client is
-// "normal" until replication and pub/sub arrive.
+// Client types as Redis's getClientTypeByName / getClientType: a client
+// with subscriptions is "pubsub", every other one "normal" (no replication
+// yet).
+constexpr int kTypeNormal = 0;
+constexpr int kTypePubSub = 2;
+int ClientType(const Client& c) { return c.subscribed() ? kTypePubSub : kTypeNormal; }
+
 int ClientTypeByName(std::string_view name) {
   if (EqualsIgnoreCase(name, "normal")) return 0;
   if (EqualsIgnoreCase(name, "slave") || EqualsIgnoreCase(name, "replica")) return 1;
@@ -284,8 +295,8 @@ void ClientList(CommandContext& ctx) {
       ctx.reply->Error("ERR Unknown client type '" + std::string(ctx.args[3]) + "'");
       return;
     }
-    if (type == 0) {
-      for (const auto& [id, c] : server->clients()) out += ClientInfoLine(*c, ctx.now_ms) + "\n";
+    for (const auto& [id, c] : server->clients()) {
+      if (ClientType(*c) == type) out += ClientInfoLine(*c, ctx.now_ms) + "\n";
     }
   } else if (ctx.argc() > 3 && EqualsIgnoreCase(ctx.args[2], "id")) {
     for (size_t j = 3; j < ctx.argc(); ++j) {
@@ -372,7 +383,7 @@ void ClientKill(CommandContext& ctx) {
     if (c->close_asap()) continue;
     if (has_addr && c->PeerId() != addr) continue;
     if (has_laddr && c->LocalId() != laddr) continue;
-    if (type != -1 && type != 0) continue;
+    if (type != -1 && ClientType(*c) != type) continue;
     if (id != 0 && c->id() != static_cast<uint64_t>(id)) continue;
     if (c.get() == self && skipme) continue;
     if (c.get() == self) {
@@ -433,6 +444,7 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   const MultiState* m = c.multi_state();
   std::string flags;
   if (c.monitor()) flags += 'O';
+  if (c.subscribed()) flags += 'P';
   if (c.in_multi()) flags += 'x';
   if (c.blocked() || c.postponed()) flags += 'b';
   if (m != nullptr && m->dirty_cas) flags += 'd';
@@ -459,9 +471,10 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("idle", std::to_string((now_ms - c.last_interaction_ms()) / 1000));
   add("flags", flags);
   add("db", std::to_string(c.db_index()));
-  add("sub", "0");
-  add("psub", "0");
-  add("ssub", "0");
+  const ClientSubscriptions* subs = c.subscriptions();
+  add("sub", std::to_string(subs ? subs->channels.size() : 0));
+  add("psub", std::to_string(subs ? subs->patterns.size() : 0));
+  add("ssub", std::to_string(subs ? subs->shard_channels.size() : 0));
   add("multi", c.in_multi() ? std::to_string(m->queue.size()) : "-1");
   add("qbuf", std::to_string(qbuf));
   add("qbuf-free", std::to_string(c.query_capacity() - qbuf));

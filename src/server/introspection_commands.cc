@@ -42,7 +42,12 @@ void ReplyKeySpecs(CommandContext& ctx, const CommandSpec& cmd) {
   ctx.reply->ArrayHeader(1);
   ctx.reply->MapHeader(3);
   ctx.reply->Bulk("flags");
-  ReplyKeyFlags(ctx, cmd);
+  if (cmd.range_not_keys) {
+    ctx.reply->SetHeader(1);
+    ctx.reply->SimpleString("not_key");
+  } else {
+    ReplyKeyFlags(ctx, cmd);
+  }
   ctx.reply->Bulk("begin_search");
   ctx.reply->MapHeader(2);
   ctx.reply->Bulk("type");

@@ -9,8 +9,9 @@ void ServerKeyspaceObserver::KeyModified(int db, std::string_view key) {
   server_->watches().Touch(server_->keyspace().db(db), key);
 }
 
-void ServerKeyspaceObserver::KeyEvent(uint32_t, std::string_view, std::string_view, int) {
-  // Keyspace notifications are published from here once pub/sub exists.
+void ServerKeyspaceObserver::KeyEvent(uint32_t type, std::string_view event, std::string_view key,
+                                      int db) {
+  server_->notifications().KeyEvent(type, event, key, db);
 }
 
 void ServerKeyspaceObserver::DatabaseFlushed(int db) {

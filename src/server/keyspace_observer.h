@@ -1,7 +1,7 @@
 #pragma once
 // The server's storage::KeyspaceObserver: routes what happens to keys to the
-// parts of the server that react (WATCH today; keyspace notifications and
-// client-side caching hook in here too).
+// parts of the server that react: WATCH (modified keys, flushes, swaps),
+// keyspace notifications (events); client-side caching hooks in here too.
 //
 // Thread: main thread.
 

@@ -14,6 +14,7 @@
 #include "net/socket.h"
 #include "protocol/errors.h"
 #include "server/server_commands.h"
+#include "storage/keyspace_events.h"
 
 namespace spindle::server {
 namespace {
@@ -102,6 +103,8 @@ Server::Server(Config config) : config_(std::move(config)) {
 }
 
 Server::~Server() {
+  // Nothing may publish to the clients about to go.
+  if (keyspace_) keyspace_->set_observer(nullptr);
   for (auto& [id, c] : clients_) {
     if (loop_) loop_->RemoveFd(c->fd());
   }
@@ -128,6 +131,7 @@ void Server::RegisterCommands() {
   flushall_ = commands_.Find("flushall");
   RegisterTransactionCommands(&commands_);
   RegisterDiagnosticCommands(&commands_);
+  RegisterPubSubCommands(&commands_);
 }
 
 Status Server::Start() {
@@ -142,6 +146,8 @@ Status Server::Start() {
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
   snapshots_ = std::make_unique<RdbSnapshots>(this);
+  pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
+  notifications_ = std::make_unique<Notifications>(pubsub_.get());
   watches_ = std::make_unique<WatchRegistry>(cfg.databases);
   observer_ = std::make_unique<ServerKeyspaceObserver>(this);
   keyspace_->set_observer(observer_.get());
@@ -450,6 +456,10 @@ void Server::QueueWrite(Client* c) {
 }
 
 void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
+  // Each command sees the time it runs at, as Redis's call() refreshes its
+  // cached time per top-level command: in a pipeline, a TTL can pass between
+  // two commands of the same read. (Commands inside EXEC share EXEC's time.)
+  Clock::Update();
   commands::BlockRequest block;
   // CLIENT REPLY OFF / SKIP: the command's reply goes to a scratch buffer.
   const Client::ReplyMode mode = c->reply_mode();
@@ -508,6 +518,10 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       RejectCommand(c, cmd, kErrMisconf);
     } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
       RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
+      // RESP2 cannot tell a pushed message from a reply, so a subscribed
+      // client is held to the subscribed context; RESP3 pushes are typed.
+      RejectCommand(c, cmd, protocol::SubscribeContextError(cmd->name));
     } else if (c->in_multi() && !in_exec_ && !IsTransactionControl(cmd)) {
       QueueCommand(c, cmd, args);
     } else {
@@ -602,6 +616,7 @@ void Server::RefreshSettings() {
   settings_.rdb_compression = get("rdbcompression") == "yes";
   if (snapshots_) snapshots_->Refresh();
   settings_.enable_debug_command = get("enable-debug-command");
+  if (notifications_) notifications_->set_flags(config_.notify_keyspace_events_flags());
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
   storage::EncodingLimits& l = settings_.limits;
   l.hash_max_listpack_entries = num("hash-max-listpack-entries");
@@ -695,6 +710,13 @@ void Server::BeforeSleep() {
       if (c != nullptr && !c->closing() && !c->blocked()) ProcessInput(c);
     }
   }
+  // The fast expire cycle runs before the writes, as in Redis's beforeSleep:
+  // the "expired" notifications it publishes go out in this same pass.
+  // While clients are paused nothing may change the dataset: no expiry.
+  if (settings_.active_expire_enabled && pause_type_ == PauseType::kNone) {
+    expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
+                   settings_.active_expire_effort);
+  }
   // Replies are written here, right before the loop sleeps, so most of them
   // go out with one writev and no write-readiness round trip (Redis's
   // handleClientsWithPendingWrites).
@@ -706,11 +728,6 @@ void Server::BeforeSleep() {
   }
   pending_writes_.clear();
   FreeClosedClients();
-  // While clients are paused nothing may change the dataset: no expiry.
-  if (settings_.active_expire_enabled && pause_type_ == PauseType::kNone) {
-    expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kFast, config_.values().hz,
-                   settings_.active_expire_effort);
-  }
   if (shutdown_requested_.load()) loop_->Stop();
 }
 
@@ -724,6 +741,7 @@ void Server::FreeClient(Client* c) {
   ForgetPostponed(c);
   StopMonitoring(c);
   DiscardTransaction(c);
+  pubsub_->RemoveClient(c);
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket
@@ -778,7 +796,9 @@ void Server::ClientsCron(int64_t now_ms) {
     ++it;
     if (c->close_asap()) continue;
     int64_t idle = now_ms - c->last_interaction_ms();
-    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked()) {
+    // Blocked and subscribed clients wait by design: no idle timeout for
+    // them (Redis's clientsCronHandleTimeout).
+    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked() && !c->subscribed()) {
       LOG_VERBOSE("Closing idle client id=%llu", static_cast<unsigned long long>(c->id()));
       CloseClientAsync(c);
       continue;

@@ -26,6 +26,8 @@
 #include "server/multi.h"
 #include "server/rdb_snapshots.h"
 #include "server/slowlog.h"
+#include "server/notifications.h"
+#include "server/pubsub.h"
 #include "storage/keyspace.h"
 
 namespace spindle::server {
@@ -97,6 +99,8 @@ class Server {
   commands::CommandTable& commands() { return commands_; }
   storage::Keyspace& keyspace() { return *keyspace_; }
   net::EventLoop& loop() { return *loop_; }
+  PubSub& pubsub() { return *pubsub_; }
+  Notifications& notifications() { return *notifications_; }
   ServerStats& stats() { return stats_; }
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   Client* FindClient(uint64_t id);
@@ -143,6 +147,9 @@ class Server {
   // Parses and runs every complete command in c's query buffer.
   void ProcessInput(Client* c);
 
+  // Schedules c's pending output for the write before the loop sleeps.
+  void QueueWrite(Client* c);
+
   // Recomputes c's protocol limits (proto-max-bulk-len, authentication).
   void UpdateParserLimits(Client* c);
   // Blocking commands (blocking.cc).
@@ -188,8 +195,6 @@ class Server {
   int64_t Cron();
   void ClientsCron(int64_t now_ms);
   void CountErrors(Client* c, uint64_t errors_before);
-  // Queues c for the write before the loop sleeps.
-  void QueueWrite(Client* c);
   // Runs one parsed command for c: lookup, checks, handler. block may be
   // null (the command must not block).
   void RunCommand(Client* c, std::span<const std::string_view> args,
@@ -236,6 +241,9 @@ class Server {
 
   Config config_;
   std::unique_ptr<net::EventLoop> loop_;
+  // Declared before the keyspace, which calls the observer: destroyed after it.
+  std::unique_ptr<PubSub> pubsub_;
+  std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<storage::Keyspace> keyspace_;
   std::unique_ptr<WatchRegistry> watches_;
   std::unique_ptr<ServerKeyspaceObserver> observer_;

@@ -203,9 +203,10 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("current_eviction_exceeded_time", 0);
   w.Field("keyspace_hits", ks.keyspace_hits);
   w.Field("keyspace_misses", ks.keyspace_misses);
-  w.Field("pubsub_channels", 0);
-  w.Field("pubsub_patterns", 0);
-  w.Field("pubsubshard_channels", 0);
+  w.Field("pubsub_channels", static_cast<uint64_t>(s.pubsub().channel_count(ChannelKind::kGlobal)));
+  w.Field("pubsub_patterns", static_cast<uint64_t>(s.pubsub().pattern_count()));
+  w.Field("pubsubshard_channels",
+          static_cast<uint64_t>(s.pubsub().channel_count(ChannelKind::kShard)));
   w.Field("latest_fork_usec", s.snapshots().latest_fork_usec());
   w.Field("total_forks", s.snapshots().total_forks());
   w.Field("migrate_cached_sockets", 0);

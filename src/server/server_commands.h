@@ -21,6 +21,7 @@ void RegisterPersistenceCommands(commands::CommandTable* table);
 // the CLIENT container being built).
 void RegisterClientControlCommands(commands::CommandTable* table,
                                    commands::CommandSpec* client);
+void RegisterPubSubCommands(commands::CommandTable* table);
 
 // The client handle behind a command context (always a server::Client).
 Client* ClientOf(commands::CommandContext& ctx);

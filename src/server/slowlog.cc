@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "protocol/errors.h"
 #include "server/client.h"
+#include "server/config.h"
 #include "server/server.h"
 #include "server/server_commands.h"
 
@@ -115,12 +116,7 @@ std::vector<int> RedactedArgs(const commands::CommandSpec& cmd,
   } else if (name == "config|set") {
     // The values of the secrets (Redis's SENSITIVE_CONFIG directives).
     for (size_t j = 2; j + 1 < args.size(); j += 2) {
-      std::string_view d = args[j];
-      if (EqualsIgnoreCase(d, "requirepass") || EqualsIgnoreCase(d, "masterauth") ||
-          EqualsIgnoreCase(d, "tls-key-file-pass") ||
-          EqualsIgnoreCase(d, "tls-client-key-file-pass")) {
-        out.push_back(static_cast<int>(j + 1));
-      }
+      if (Config::IsSensitive(args[j])) out.push_back(static_cast<int>(j + 1));
     }
   }
   return out;

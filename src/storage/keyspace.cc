@@ -120,6 +120,14 @@ bool Database::Delete(std::string_view key, int64_t now_ms) {
   return true;
 }
 
+bool Database::DeleteRaw(std::string_view key) {
+  uint64_t hash = HashKey(key);
+  KeyEntry* e = keys_.Find(key, hash);
+  if (e == nullptr) return false;
+  Remove(e, hash);
+  return true;
+}
+
 std::optional<Value> Database::Take(std::string_view key, int64_t now_ms, int64_t* expire_ms) {
   uint64_t hash = HashKey(key);
   KeyEntry* e = FindLive(key, hash, now_ms);

@@ -91,6 +91,10 @@ class Database {
     int64_t when = GetExpire(key);
     return when >= 0 && when < now_ms;
   }
+  // Redis's dbDelete: removes the key if it is in the table at all, even
+  // when its TTL has passed (no "expired" then: the caller reports a "del").
+  // The *STORE commands delete an empty result's destination this way.
+  bool DeleteRaw(std::string_view key);
   // Absolute expiry in unix ms, or -1 when the key has none (or is absent).
   int64_t GetExpire(std::string_view key) const;
   // Sets the absolute expiry of an existing key.

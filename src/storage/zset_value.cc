@@ -14,7 +14,7 @@
 #include <cstring>
 #include <new>
 
-#include "common/varint.h"
+#include "common/packed.h"
 #include "storage/hashtable.h"
 
 namespace spindle::storage {
@@ -487,24 +487,7 @@ size_t ZSetValue::ListpackOffset(size_t rank) const {
 }
 
 char* ZSetValue::ListpackSplice(size_t offset, size_t old_len, size_t new_len) {
-  const size_t tail = lp_bytes_ - offset - old_len;
-  const size_t bytes = lp_bytes_ - old_len + new_len;
-  if (new_len < old_len) {
-    std::memmove(lp_ + offset + new_len, lp_ + offset + old_len, tail);
-  }
-  if (bytes == 0) {
-    std::free(lp_);
-    lp_ = nullptr;
-  } else if (bytes != lp_bytes_) {
-    void* mem = std::realloc(lp_, bytes);
-    if (mem == nullptr) throw std::bad_alloc();
-    lp_ = static_cast<char*>(mem);
-  }
-  if (new_len > old_len) {
-    std::memmove(lp_ + offset + new_len, lp_ + offset + old_len, tail);
-  }
-  lp_bytes_ = static_cast<uint32_t>(bytes);
-  return lp_ == nullptr ? nullptr : lp_ + offset;
+  return SpliceBytes(&lp_, &lp_bytes_, offset, old_len, new_len);
 }
 
 void ZSetValue::ListpackInsert(std::string_view member, double score) {

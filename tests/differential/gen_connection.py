@@ -109,14 +109,19 @@ def gen_client(rng, ctx):
             ["CLIENT", "KILL", "ADDR", "x", "BOGUS", "y"],
         ]))]
     if r < 0.75:
-        return [Op(rng.choice([
+        lists = [
             ["CLIENT", "LIST", "TYPE", "bogus"],
             ["CLIENT", "LIST", "ID", "abc"],
             ["CLIENT", "LIST", "ID", "999999999"],
             ["CLIENT", "LIST", "bogus"],
             ["CLIENT", "LIST", "TYPE", "pubsub"],
             ["CLIENT", "LIST", "TYPE", "replica"],
-        ]))]
+        ]
+        if "pubsub" in ctx.families:
+            # The pubsub family's subscriber connections would be listed
+            # (ids, addresses): empty only without them.
+            lists.remove(["CLIENT", "LIST", "TYPE", "pubsub"])
+        return [Op(rng.choice(lists))]
     if r < 0.85:
         return [Op(["CLIENT", "HELP"])]
     return [Op(rng.choice([["CLIENT"], ["CLIENT", "bogus"], ["client", "NoSuch", "x"],

@@ -330,7 +330,8 @@ def run_hash_all(side, argv):
         return enc + raw
     canon = (canonical_pairs(raw) if argv[0].upper() == b"HGETALL"
              else canonical_multiset(raw))
-    return enc + (canon if canon is not None else raw)
+    # The reply's type byte stays: RESP3 answers HGETALL with a map.
+    return enc + (raw[:1] + canon if canon is not None else raw)
 
 
 def _int_or_none(b):
@@ -359,9 +360,11 @@ def run_hrandfield(side, argv):
         return raw
     count = _int_or_none(argv[2]) if len(argv) > 2 else None
     with_values = len(argv) > 3
-    if with_values:
-        if reply and all(isinstance(e, list) for e in reply):
-            reply = [x for pair in reply for x in pair]  # RESP3: [field, value] pairs
+    nested = bool(reply) and all(isinstance(e, list) and len(e) == 2 for e in reply)
+    if with_values and nested:  # RESP3: an array of [field, value] pairs
+        entries = [tuple(e) for e in reply]
+        members = all(hash_map.get(f) == val for f, val in entries)
+    elif with_values:
         if len(reply) % 2:
             return b"+odd withvalues reply " + raw
         entries = list(zip(reply[0::2], reply[1::2]))
@@ -369,7 +372,7 @@ def run_hrandfield(side, argv):
     else:
         entries = reply
         members = all(f in hash_map for f in entries)
-    shape = b"+n=%d members=%d" % (len(entries), members)
+    shape = b"+n=%d members=%d nested=%d" % (len(entries), members, nested)
     if count is not None and count > 0:
         fields = [e[0] for e in entries] if with_values else entries
         shape += b" distinct=%d full=%d" % (

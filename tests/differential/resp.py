@@ -140,7 +140,8 @@ def parse_int_reply(raw):
 
 
 def parse_simple(raw):
-    """Decode a raw reply into Python values (for tests that need values)."""
+    """Decode a raw reply into Python values (for tests that need values).
+    RESP3 aggregates read as lists (a map as its flat key/value list)."""
     conn = _BytesReader(raw)
     return conn.value(0)[0]
 
@@ -165,23 +166,23 @@ class _BytesReader:
             if n < 0:
                 return None, nxt
             return self.d[nxt:nxt + n], nxt + n + 2
-        if t in (b"*", b"~", b">", b"%"):
-            # RESP3 sets and pushes read as arrays, maps as flat
-            # name/value arrays (what the comparators expect of RESP2).
+        if t in (b"*", b"~", b">", b"%"):  # array, RESP3 set / push / map
             n = int(head)
             if n < 0:
                 return None, nxt
             if t == b"%":
-                n *= 2
+                n *= 2  # a map reads as its flat key/value array
             out = []
             for _ in range(n):
                 v, nxt = self.value(nxt)
                 out.append(v)
             return out, nxt
+        # RESP3 scalars: null, double and big number (their text), boolean,
+        # verbatim string (its payload without the "txt:" format).
         if t == b"_":
             return None, nxt
         if t in (b",", b"("):
-            return head, nxt
+            return bytes(head), nxt
         if t == b"#":
             return head == b"t", nxt
         if t == b"=":

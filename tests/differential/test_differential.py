@@ -49,7 +49,7 @@ def test_spindle_matches_redis(backend):
 
 
 def test_self_test_redis_vs_redis_resp3():
-    rc, out = run_difftest("--resp3", "--self-test", "--ops", str(OPS // 2),
+    rc, out = run_difftest("--resp", "3", "--self-test", "--ops", str(OPS // 2),
                            "--seed", str(SEED + 100))
     assert rc == 0, out
 
@@ -60,6 +60,6 @@ def test_spindle_matches_redis_resp3(backend):
     (HELLO 3): maps, sets, doubles, nulls and pushes byte for byte."""
     assert os.access(SPINDLE, os.X_OK), "spindle-server not built: %s" % SPINDLE
     seed = SEED + 100 + servers.BACKENDS.index(backend)
-    rc, out = run_difftest("--resp3", "--ops", str(OPS // 2), "--seed", str(seed),
+    rc, out = run_difftest("--resp", "3", "--ops", str(OPS // 2), "--seed", str(seed),
                            "--backend", backend, "--spindle", SPINDLE)
     assert rc == 0, out

@@ -234,18 +234,19 @@ def test_hello_2(server):
         c.close()
 
 
-def test_hello_3(server, backend):
+def test_hello_3(server):
     c = raw(server)
     try:
         reply = c.call([b"HELLO", b"3"])
         assert reply.startswith(b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n")  # a RESP3 map
         assert b"$5\r\nproto\r\n:3\r\n" in reply
-        assert c.call([b"GET", b"no-such-key"]) == b"_\r\n"      # RESP3 null
-        c.call([b"DEL", b"h"])
-        c.call([b"HSET", b"h", b"f", b"v"])
-        assert c.call([b"HGETALL", b"h"]) == b"%1\r\n$1\r\nf\r\n$1\r\nv\r\n"
-        assert c.call([b"HELLO", b"2"]).startswith(b"*14\r\n")    # and back
-        assert c.call([b"GET", b"no-such-key"]) == b"$-1\r\n"
+        # RESP3 types from then on: a null, a map, a verbatim string.
+        assert c.call([b"GET", b"nokey"]) == b"_\r\n"
+        assert c.call([b"CONFIG", b"GET", b"maxclients"]) == \
+            b"%1\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n"
+        assert c.call([b"CLIENT", b"INFO"]).startswith(b"=")
+        assert b"$5\r\nproto\r\n:2\r\n" in c.call([b"HELLO", b"2"])
+        assert c.call([b"GET", b"nokey"]) == b"$-1\r\n"
     finally:
         c.close()
 

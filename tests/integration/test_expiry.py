@@ -87,3 +87,21 @@ def test_keyspace_info_reports_avg_ttl(harness):
             time.sleep(0.1)
     finally:
         c.close()
+
+
+def test_each_pipelined_command_sees_its_own_time(harness):
+    """Redis refreshes its cached time for every command it runs (call()), so
+    a key whose TTL passes in the middle of a pipeline is expired for the
+    commands after that point, even though they arrived in the same read."""
+    srv = harness.start("--enable-debug-command", "local")
+    c = RawConnection(srv.host, srv.port, timeout=30)
+    try:
+        c.call([b"DEBUG", b"SET-ACTIVE-EXPIRE", b"0"])
+        c.send(b"*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nPX\r\n$1\r\n5\r\n"
+               b"*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$4\r\n0.05\r\n"
+               b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n")
+        assert c.read_reply() == b"+OK\r\n"
+        assert c.read_reply() == b"+OK\r\n"
+        assert c.read_reply() == b"$-1\r\n"
+    finally:
+        c.close()

@@ -34,6 +34,18 @@ TEST_F(SetEventsTest, SremReportsOnceAndDelWhenEmptied) {
   EXPECT_EQ(h.Events({"srem", "s", "c", "zz"}), (Ev{"modified s", "s srem s", "g del s"}));
 }
 
+// Redis's dbDelete of an empty result's destination ignores the TTL: a
+// destination past its TTL but still in the table is deleted with a "del"
+// (found by the notify differential family).
+TEST_F(SetEventsTest, EmptyStoreResultDeletesAnExpiredDestinationWithDel) {
+  h.Run({"sadd", "dst", "a"});
+  h.Run({"pexpire", "dst", "10"});
+  h.set_now_ms(h.now_ms() + 20);
+  EXPECT_EQ(h.Events({"sinterstore", "dst", "nosuch"}),
+            (Ev{"m keymiss nosuch", "modified dst", "g del dst"}));
+  EXPECT_EQ(h.Events({"sinterstore", "dst", "nosuch"}), Ev{"m keymiss nosuch"});
+}
+
 TEST_F(SetEventsTest, SmoveReportsSremThenSadd) {
   h.Run({"sadd", "s", "a", "b", "c"});
   EXPECT_EQ(h.Events({"smove", "s", "d", "a"}),

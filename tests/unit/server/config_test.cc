@@ -2,6 +2,7 @@
 // expected texts were taken from a running redis-server 7.0.15.
 
 #include "server/config.h"
+#include "storage/keyspace_events.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -455,6 +456,25 @@ TEST(ConfigTest, DeferredDirectives) {
   EXPECT_TRUE(Config::IsSensitive("requirepass"));
   EXPECT_TRUE(Config::IsSensitive("MASTERAUTH"));
   EXPECT_FALSE(Config::IsSensitive("port"));
+}
+
+}  // namespace
+}  // namespace spindle::server
+
+namespace spindle::server {
+namespace {
+
+TEST(ConfigTest, NotifyFlagsKeepNewEventsThatTheTextDrops) {
+  Config c;
+  ASSERT_TRUE(SetArgs(c, {"notify-keyspace-events", "KEAn"}).ok());
+  EXPECT_EQ(Get1(c, "notify-keyspace-events"), "AKE");  // as Redis shows it
+  EXPECT_TRUE(c.notify_keyspace_events_flags() & storage::kNotifyNew);
+  EXPECT_TRUE(c.notify_keyspace_events_flags() & storage::kNotifyKeyspace);
+  // A failed CONFIG SET of several directives leaves the flags as they were.
+  EXPECT_NE(SetErr(c, {"notify-keyspace-events", "E", "maxclients", "abc"}), "OK");
+  EXPECT_TRUE(c.notify_keyspace_events_flags() & storage::kNotifyNew);
+  ASSERT_TRUE(SetArgs(c, {"notify-keyspace-events", ""}).ok());
+  EXPECT_EQ(c.notify_keyspace_events_flags(), 0u);
 }
 
 }  // namespace

@@ -400,7 +400,9 @@ TEST(ZSetValueTest, ScanSeesEveryStableMemberAcrossResizes) {
   for (int i = 0; i < 500; ++i) {
     const std::string m = "s" + std::to_string(i);
     ASSERT_TRUE(seen.count(m)) << m;
-    if (i % 11 != 0) EXPECT_EQ(seen[m], i);
+    if (i % 11 != 0) {
+      EXPECT_EQ(seen[m], i);
+    }
   }
 }
 

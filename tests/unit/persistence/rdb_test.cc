@@ -357,8 +357,10 @@ TEST_F(RdbFileTest, TruncatedFileNamesTheOffset) {
   RdbError error;
   EXPECT_FALSE(LoadRdbFile("dump.rdb", back, {}, &result, &error).ok());
   EXPECT_TRUE(error.eof);
+  // At the end, or where a string too long for what is left starts (the
+  // keys come in hash-table order, so which one that is varies).
   EXPECT_LE(error.offset, 200u);
-  EXPECT_GT(error.offset, 100u);
+  EXPECT_GE(error.offset, 9u);
 }
 
 // A file bigger than the reader's chunk exercises refills and the CRC

@@ -641,3 +641,32 @@ def test_bgsave_child_does_not_hold_the_listening_port(harness):
             os.kill(child, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lru", "allkeys-lfu"])
+def test_idle_time_and_frequency_survive_a_restart(harness, policy):
+    srv = harness.start("--maxmemory-policy", policy)
+    r = client(srv)
+    r.set("src", "v")
+    payload = r.dump("src")
+    if policy == "allkeys-lru":
+        assert raw(srv, "RESTORE", "k", "0", payload, "IDLETIME", "1000") == b"+OK\r\n"
+        assert 1000 <= r.object("idletime", "k") <= 1002
+    else:
+        assert raw(srv, "RESTORE", "k", "0", payload, "FREQ", "100") == b"+OK\r\n"
+        assert r.object("freq", "k") == 100
+    assert raw(srv, "SAVE") == b"+OK\r\n"
+    srv.stop()
+    # The file carries IDLE / FREQ: the restarted server and redis-server
+    # both read them back.
+    again = harness.start("--dir", srv.workdir, "--maxmemory-policy", policy)
+    peer = start_redis("--dir", srv.workdir, "--maxmemory-policy", policy)
+    try:
+        for s in (again, peer):
+            c = client(s)
+            if policy == "allkeys-lru":
+                assert 1000 <= c.object("idletime", "k") <= 1010
+            else:
+                assert c.object("freq", "k") == 100
+    finally:
+        peer.stop()

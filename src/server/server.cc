@@ -247,14 +247,16 @@ int Server::SignalShutdownFlags() const {
   const char* name = shutdown_signal_.load() == SIGINT ? "shutdown-on-sigint" : "shutdown-on-sigterm";
   const std::string value = config_.GetOne(name).value_or("default");
   int flags = 0;
-  for (std::string_view word : {"save", "nosave", "now", "force"}) {
-    const size_t at = value.find(word);
-    // "save" must not match inside "nosave".
-    if (at == std::string::npos || (word == "save" && value.find("nosave") == at - 2)) continue;
-    flags |= word == "save" ? kShutdownSave
-             : word == "nosave" ? kShutdownNoSave
-             : word == "now" ? kShutdownNow
-                             : kShutdownForce;
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t end = value.find(' ', start);
+    if (end == std::string::npos) end = value.size();
+    const std::string_view word(value.data() + start, end - start);
+    if (word == "save") flags |= kShutdownSave;
+    if (word == "nosave") flags |= kShutdownNoSave;
+    if (word == "now") flags |= kShutdownNow;
+    if (word == "force") flags |= kShutdownForce;
+    start = end + 1;
   }
   return flags;
 }

@@ -670,3 +670,16 @@ def test_idle_time_and_frequency_survive_a_restart(harness, policy):
                 assert c.object("freq", "k") == 100
     finally:
         peer.stop()
+
+
+def test_shutdown_on_sigterm_nosave_and_sigint_save(harness):
+    srv = harness.start("--save", "3600 1", "--shutdown-on-sigterm", "nosave")
+    client(srv).set("k", "v")
+    srv.proc.send_signal(signal.SIGTERM)
+    assert srv.proc.wait(timeout=30) == 0
+    assert not os.path.exists(os.path.join(srv.workdir, "dump.rdb"))
+    again = harness.start("--dir", srv.workdir, "--shutdown-on-sigint", "save")  # no rules
+    client(again).set("k", "v")
+    again.proc.send_signal(signal.SIGINT)
+    assert again.proc.wait(timeout=30) == 0
+    assert os.path.exists(os.path.join(srv.workdir, "dump.rdb"))

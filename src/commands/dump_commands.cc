@@ -131,8 +131,8 @@ void RegisterDumpCommands(CommandTable* table) {
   table->Add(MakeCommand(
       "restore", -4, kCmdWrite | kCmdDenyOom, kAclKeyspace | kAclDangerous, KeyRange{1, 1, 1},
       RestoreCommand,
-      "Create a key using the provided serialized value, previously obtained using DUMP.",
-      "2.6.0", "generic",
+      "Create a key using the provided serialized value, previously obtained using DUMP.", "2.6.0",
+      "generic",
       "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, "
       "where N is the number of Redis objects composing the value and M their average size. For "
       "small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply "

@@ -148,7 +148,8 @@ std::string ListpackBuilder::Finish() {
 size_t ListpackEntrySize(std::string_view s) {
   char enc[9];
   int64_t v;
-  size_t len = AsInteger(s, &v) ? EncodeInteger(v, enc) : EncodeStringHeader(s.size(), enc) + s.size();
+  size_t len =
+      AsInteger(s, &v) ? EncodeInteger(v, enc) : EncodeStringHeader(s.size(), enc) + s.size();
   return len + BacklenSize(len);
 }
 

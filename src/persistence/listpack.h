@@ -65,7 +65,6 @@ struct ListpackEntry {
 // with deep checks) and calls fn for each entry in order; fn returns false to
 // fail the validation. Returns false on any malformation, without calling fn
 // for anything past it.
-bool ForEachListpackEntry(std::string_view lp,
-                          const std::function<bool(const ListpackEntry&)>& fn);
+bool ForEachListpackEntry(std::string_view lp, const std::function<bool(const ListpackEntry&)>& fn);
 
 }  // namespace spindle::persistence

@@ -44,11 +44,26 @@ std::string EntryString(const ListpackEntry& e) {
 }  // namespace
 
 const char* RdbTypeName(int type) {
-  static const char* const kNames[] = {
-      "string",        "list-linked",  "set-hashtable", "zset-v1",       "hash-hashtable",
-      "zset-v2",       "module-pre-release", "module-value", "",         "hash-zipmap",
-      "list-ziplist",  "set-intset",   "zset-ziplist",  "hash-ziplist",  "quicklist",
-      "stream",        "hash-listpack", "zset-listpack", "quicklist-v2", "stream-v2"};
+  static const char* const kNames[] = {"string",
+                                       "list-linked",
+                                       "set-hashtable",
+                                       "zset-v1",
+                                       "hash-hashtable",
+                                       "zset-v2",
+                                       "module-pre-release",
+                                       "module-value",
+                                       "",
+                                       "hash-zipmap",
+                                       "list-ziplist",
+                                       "set-intset",
+                                       "zset-ziplist",
+                                       "hash-ziplist",
+                                       "quicklist",
+                                       "stream",
+                                       "hash-listpack",
+                                       "zset-listpack",
+                                       "quicklist-v2",
+                                       "stream-v2"};
   if (type >= 0 && type < static_cast<int>(std::size(kNames))) return kNames[type];
   return "unknown";
 }
@@ -269,7 +284,8 @@ std::optional<Value> BuildZSet(RdbReader& r, std::vector<ZSetValue::Element> ele
       return std::nullopt;
     }
   }
-  return Value::FromCollection(ValueType::kZSet, ZSetValue::CreateFrom(limits, std::move(elements)));
+  return Value::FromCollection(ValueType::kZSet,
+                               ZSetValue::CreateFrom(limits, std::move(elements)));
 }
 
 // Member / score pairs of a sorted-set listpack or ziplist.
@@ -336,7 +352,8 @@ std::optional<Value> RdbReader::Object(int type, const EncodingLimits& limits, b
     case kRdbTypeList: {
       if (!Len(&len)) return std::nullopt;
       if (len == 0) break;
-      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
+      auto list =
+          std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
       while (len--) {
         if (!String(&s)) return std::nullopt;
         list->PushBack(s);
@@ -348,7 +365,8 @@ std::optional<Value> RdbReader::Object(int type, const EncodingLimits& limits, b
     case kRdbTypeListQuicklist2: {
       if (!Len(&len)) return std::nullopt;
       if (len == 0) break;
-      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
+      auto list =
+          std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
       while (len--) {
         uint64_t container = kQuicklistNodePacked;
         if (type == kRdbTypeListQuicklist2) {
@@ -376,7 +394,7 @@ std::optional<Value> RdbReader::Object(int type, const EncodingLimits& limits, b
           return true;
         };
         const bool ok = type == kRdbTypeListQuicklist2 ? ForEachListpackEntry(s, push)
-                                                        : ForEachZiplistEntry(s, push);
+                                                       : ForEachZiplistEntry(s, push);
         if (!ok) {
           Fail(type == kRdbTypeListQuicklist2 ? "Listpack integrity check failed."
                                               : "Ziplist integrity check failed.");
@@ -502,7 +520,8 @@ std::optional<Value> RdbReader::EncodedObject(int type, std::string_view blob,
     }
 
     case kRdbTypeListZiplist: {
-      auto list = std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
+      auto list =
+          std::make_unique<ListValue>(limits.list_max_listpack_size, limits.list_compress_depth);
       bool ok = ForEachZiplistEntry(blob, [&](const ListpackEntry& e) {
         list->PushBack(EntryString(e));
         return true;
@@ -533,8 +552,8 @@ std::optional<Value> RdbReader::EncodedObject(int type, std::string_view blob,
     case kRdbTypeZSetZiplist:
     case kRdbTypeZSetListpack: {
       const bool ziplist = type == kRdbTypeZSetZiplist;
-      const char* integrity =
-          ziplist ? "Zset ziplist integrity check failed." : "Zset listpack integrity check failed.";
+      const char* integrity = ziplist ? "Zset ziplist integrity check failed."
+                                      : "Zset listpack integrity check failed.";
       std::vector<ZSetValue::Element> elements;
       if (!ZSetPairs(blob, ziplist, &elements)) {
         Fail(integrity);
@@ -550,8 +569,8 @@ std::optional<Value> RdbReader::EncodedObject(int type, std::string_view blob,
     case kRdbTypeHashZiplist:
     case kRdbTypeHashListpack: {
       const bool ziplist = type == kRdbTypeHashZiplist;
-      const char* integrity =
-          ziplist ? "Hash ziplist integrity check failed." : "Hash listpack integrity check failed.";
+      const char* integrity = ziplist ? "Hash ziplist integrity check failed."
+                                      : "Hash listpack integrity check failed.";
       std::vector<std::pair<std::string, std::string>> pairs;
       if (!HashPairs(blob, ziplist, &pairs)) {
         Fail(integrity);
@@ -598,9 +617,7 @@ void ApplyIdleOrFreq(Value& v, EvictionInfo eviction, int64_t lfu_freq, int64_t 
 
 Status LoadRdb(RdbReader& r, storage::Keyspace& keyspace, const RdbLoadOptions& options,
                RdbLoadResult* result) {
-  auto failed = [&r]() {
-    return Status::Corruption(r.error().message);
-  };
+  auto failed = [&r]() { return Status::Corruption(r.error().message); };
   char magic[10] = {0};
   if (!r.Raw(magic, 9)) return failed();
   if (std::memcmp(magic, "REDIS", 5) != 0) {
@@ -681,7 +698,8 @@ Status LoadRdb(RdbReader& r, storage::Keyspace& keyspace, const RdbLoadOptions& 
         LOG_NOTICE("RDB age %ld seconds", static_cast<long>(age));
       } else if (EqualsIgnoreCase(key, "used-mem")) {
         long long used = std::strtoll(value.c_str(), nullptr, 10);
-        LOG_NOTICE("RDB memory usage when created %.2f Mb", static_cast<double>(used) / (1024 * 1024));
+        LOG_NOTICE("RDB memory usage when created %.2f Mb",
+                   static_cast<double>(used) / (1024 * 1024));
       } else if (EqualsIgnoreCase(key, "aof-preamble")) {
         if (std::strtoll(value.c_str(), nullptr, 10)) LOG_NOTICE("RDB has an AOF tail");
       } else if (EqualsIgnoreCase(key, "aof-base")) {
@@ -756,10 +774,11 @@ Status LoadRdb(RdbReader& r, storage::Keyspace& keyspace, const RdbLoadOptions& 
     }
   }
   if (result->empty_keys_skipped > 0) {
-    LOG_WARNING("Done loading RDB, keys loaded: %llu, keys expired: %llu, empty keys skipped: %llu.",
-                static_cast<unsigned long long>(result->keys_loaded),
-                static_cast<unsigned long long>(result->keys_expired),
-                static_cast<unsigned long long>(result->empty_keys_skipped));
+    LOG_WARNING(
+        "Done loading RDB, keys loaded: %llu, keys expired: %llu, empty keys skipped: %llu.",
+        static_cast<unsigned long long>(result->keys_loaded),
+        static_cast<unsigned long long>(result->keys_expired),
+        static_cast<unsigned long long>(result->empty_keys_skipped));
   } else {
     LOG_NOTICE("Done loading RDB, keys loaded: %llu, keys expired: %llu.",
                static_cast<unsigned long long>(result->keys_loaded),

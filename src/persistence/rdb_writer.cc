@@ -269,8 +269,8 @@ void RdbWriter::WriteList(const storage::Value& v) {
     bool plain;
   };
   std::vector<NodeShape> nodes;
-  size_t node_bytes = 0;  // of the last packed node
-  bool last_plain = true; // no node yet behaves like "cannot insert"
+  size_t node_bytes = 0;   // of the last packed node
+  bool last_plain = true;  // no node yet behaves like "cannot insert"
   if (!list->empty()) {
     list->Visit(0, false, [&](size_t, std::string_view e) {
       if (e.size() >= options_.plain_threshold) {

@@ -38,8 +38,8 @@ struct RdbSaveOptions {
   bool compression = true;  // rdbcompression
   bool checksum = true;     // rdbchecksum: false writes a zero CRC
   EvictionInfo eviction = EvictionInfo::kNone;
-  int64_t now_ms = 0;          // ctime, idle times
-  uint64_t used_mem = 0;       // the used-mem AUX field
+  int64_t now_ms = 0;                    // ctime, idle times
+  uint64_t used_mem = 0;                 // the used-mem AUX field
   std::string redis_version = "7.0.15";  // the redis-ver AUX field
   // rdb-key-save-delay: microseconds slept after each key (negative: sleep
   // 1 us with probability 1/-n), to make saves slow in tests.

@@ -64,7 +64,8 @@ bool ForEachZiplistEntry(std::string_view zl, const std::function<bool(const Lis
       case 2:
         if (b != 0x80 || end - pos < 5) return false;
         header = 5;
-        data_len = (static_cast<size_t>(p[pos + 1]) << 24) | (static_cast<size_t>(p[pos + 2]) << 16) |
+        data_len = (static_cast<size_t>(p[pos + 1]) << 24) |
+                   (static_cast<size_t>(p[pos + 2]) << 16) |
                    (static_cast<size_t>(p[pos + 3]) << 8) | p[pos + 4];
         break;
       default: {
@@ -116,8 +117,9 @@ bool ForEachZiplistEntry(std::string_view zl, const std::function<bool(const Lis
   return true;
 }
 
-bool ForEachZipmapPair(std::string_view zm,
-                       const std::function<bool(std::string_view field, std::string_view value)>& fn) {
+bool ForEachZipmapPair(
+    std::string_view zm,
+    const std::function<bool(std::string_view field, std::string_view value)>& fn) {
   const auto* p = reinterpret_cast<const unsigned char*>(zm.data());
   const size_t size = zm.size();
   if (size < 2 || p[size - 1] != 0xFF) return false;

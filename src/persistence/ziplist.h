@@ -26,7 +26,8 @@ namespace spindle::persistence {
 bool ForEachZiplistEntry(std::string_view zl, const std::function<bool(const ListpackEntry&)>& fn);
 
 // Validates a zipmap and calls fn(field, value) for each pair in order.
-bool ForEachZipmapPair(std::string_view zm,
-                       const std::function<bool(std::string_view field, std::string_view value)>& fn);
+bool ForEachZipmapPair(
+    std::string_view zm,
+    const std::function<bool(std::string_view field, std::string_view value)>& fn);
 
 }  // namespace spindle::persistence

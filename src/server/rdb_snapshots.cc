@@ -277,8 +277,7 @@ void RdbSnapshots::Cron() {
       return;
     }
   }
-  if (bgsave_scheduled_ && may_retry &&
-      StartBackgroundSave() == BackgroundResult::kStarted) {
+  if (bgsave_scheduled_ && may_retry && StartBackgroundSave() == BackgroundResult::kStarted) {
     bgsave_scheduled_ = false;
   }
 }

@@ -72,7 +72,9 @@ class RdbSnapshots {
   bool has_save_rules() const { return !rules_.empty(); }
   // stop-writes-on-bgsave-error: write commands (and PING) are refused with
   // MISCONF while save rules exist and the last background save failed.
-  bool WritesRefused() const { return stop_writes_on_error_ && !rules_.empty() && !last_bgsave_ok_; }
+  bool WritesRefused() const {
+    return stop_writes_on_error_ && !rules_.empty() && !last_bgsave_ok_;
+  }
 
   // After a FLUSHALL (Redis's flushAllDataAndResetRDB): a saving child is
   // killed, and with save rules the now empty dataset is saved at once, so
@@ -121,8 +123,8 @@ class RdbSnapshots {
   int cow_fd_ = -1;  // read end of the child's copy-on-write report
   bool bgsave_scheduled_ = false;
   uint64_t dirty_before_bgsave_ = 0;
-  int64_t lastsave_ = 0;         // unix s
-  int64_t lastbgsave_try_ = 0;   // unix s
+  int64_t lastsave_ = 0;        // unix s
+  int64_t lastbgsave_try_ = 0;  // unix s
   bool last_bgsave_ok_ = true;
   int64_t save_time_start_ = -1;  // unix s of the running BGSAVE
   int64_t save_time_last_ = -1;   // seconds the last BGSAVE took

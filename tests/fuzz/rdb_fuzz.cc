@@ -26,7 +26,8 @@ namespace {
 
 using spindle::persistence::DumpPayloadError;
 
-void CheckRoundTrip(const spindle::storage::Value& v, const spindle::storage::EncodingLimits& limits) {
+void CheckRoundTrip(const spindle::storage::Value& v,
+                    const spindle::storage::EncodingLimits& limits) {
   std::string again;
   if (!spindle::persistence::CreateDumpPayload(v, false, &again)) __builtin_trap();
   DumpPayloadError err;

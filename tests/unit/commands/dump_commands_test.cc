@@ -18,7 +18,8 @@ using Ev = std::vector<std::string>;
 std::string FromHex(std::string_view hex) {
   std::string out;
   auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(nib(hex[i]) * 16 + nib(hex[i + 1])));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(nib(hex[i]) * 16 + nib(hex[i + 1])));
   return out;
 }
 
@@ -52,7 +53,8 @@ TEST_F(DumpCommandsTest, DumpMatchesRedisBytes) {
   h.Run({"set", "s", "hello"});
   EXPECT_EQ(Dump("s"), FromHex("000568656c6c6f0a006372df766534200a"));
   h.Run({"rpush", "l", "a", "1", "-5", "300", "70000"});
-  EXPECT_EQ(Dump("l"), FromHex("1201021717000000050081610201" "01dffb02c12c02f270110104ff0a00"
+  EXPECT_EQ(Dump("l"), FromHex("1201021717000000050081610201"
+                               "01dffb02c12c02f270110104ff0a00"
                                "e79c587fa871b866"));
   h.Run({"hset", "h", "f", "v", "n", "5"});
   EXPECT_EQ(Dump("h"), FromHex("1012120000000400816602817602816e020501ff0a008490939f57b4f3c2"));
@@ -92,7 +94,8 @@ TEST_F(DumpCommandsTest, ErrorsInRedisOrder) {
             Err("ERR DUMP payload version or checksum are wrong"));
   std::string bad = p;
   bad.back() ^= 1;
-  EXPECT_EQ(h.Run({"restore", "k2", "0", bad}), Err("ERR DUMP payload version or checksum are wrong"));
+  EXPECT_EQ(h.Run({"restore", "k2", "0", bad}),
+            Err("ERR DUMP payload version or checksum are wrong"));
   std::string version11 = p;
   version11[3] = 11;
   EXPECT_EQ(h.Run({"restore", "k2", "0", version11}),
@@ -102,7 +105,8 @@ TEST_F(DumpCommandsTest, ErrorsInRedisOrder) {
   uint64_t crc = persistence::Crc64(0, unknown.data(), unknown.size());
   for (int i = 0; i < 8; ++i) unknown.push_back(static_cast<char>((crc >> (8 * i)) & 0xFF));
   EXPECT_EQ(h.Run({"restore", "k2", "0", unknown}), Err("ERR Bad data format"));
-  EXPECT_EQ(h.Run({"restore", "k2", "0", p, "idletime", "5", "freq", "3"}), Err("ERR syntax error"));
+  EXPECT_EQ(h.Run({"restore", "k2", "0", p, "idletime", "5", "freq", "3"}),
+            Err("ERR syntax error"));
   EXPECT_EQ(h.Run({"restore", "k2", "0", p, "freq", "300"}),
             Err("ERR Invalid FREQ value, must be >= 0 and <= 255"));
   EXPECT_EQ(h.Run({"restore", "k2", "0", p, "idletime", "-1"}),
@@ -125,7 +129,8 @@ TEST_F(DumpCommandsTest, TtlRelativeAbsoluteAndPast) {
   EXPECT_FALSE(h.db().ContainsRaw("past"));
   // ... and with REPLACE the old key is deleted (a "del").
   h.Run({"set", "old", "x"});
-  EXPECT_EQ(h.Events({"restore", "old", "1", p, "replace", "absttl"}), (Ev{"modified old", "g del old"}));
+  EXPECT_EQ(h.Events({"restore", "old", "1", p, "replace", "absttl"}),
+            (Ev{"modified old", "g del old"}));
   EXPECT_EQ(h.last_reply(), kOk);
   EXPECT_FALSE(h.db().ContainsRaw("old"));
 }

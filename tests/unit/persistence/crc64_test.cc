@@ -7,9 +7,7 @@
 namespace spindle::persistence {
 namespace {
 
-TEST(Crc64Test, JonesCheckValue) {
-  EXPECT_EQ(Crc64(0, "123456789", 9), 0xe9c6d914c4b8d9caULL);
-}
+TEST(Crc64Test, JonesCheckValue) { EXPECT_EQ(Crc64(0, "123456789", 9), 0xe9c6d914c4b8d9caULL); }
 
 TEST(Crc64Test, EmptyInputKeepsTheCrc) {
   EXPECT_EQ(Crc64(0, "", 0), 0u);
@@ -21,8 +19,8 @@ TEST(Crc64Test, IncrementalEqualsOneShot) {
   std::string data;
   for (int i = 0; i < 1000; ++i) data.push_back(static_cast<char>((i * 131 + 7) & 0xFF));
   const uint64_t whole = Crc64(0, data.data(), data.size());
-  for (size_t split : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{500},
-                       size_t{999}}) {
+  for (size_t split :
+       {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{500}, size_t{999}}) {
     uint64_t crc = Crc64(0, data.data(), split);
     crc = Crc64(crc, data.data() + split, data.size() - split);
     EXPECT_EQ(crc, whole) << "split at " << split;

@@ -52,7 +52,8 @@ Value Hash(std::vector<std::pair<std::string, std::string>> pairs, EncodingLimit
 }
 
 Value ZSet(std::vector<ZSetValue::Element> elements, EncodingLimits limits = {}) {
-  return Value::FromCollection(ValueType::kZSet, ZSetValue::CreateFrom(limits, std::move(elements)));
+  return Value::FromCollection(ValueType::kZSet,
+                               ZSetValue::CreateFrom(limits, std::move(elements)));
 }
 
 // Every expected payload below is what redis-server 7.0.15 (rdbcompression
@@ -62,7 +63,8 @@ TEST(DumpPayloadTest, StringsMatchRedis) {
   EXPECT_EQ(Dump(Value::FromString("12")), "00c00c0a003c2af8515c04bcd5");
   EXPECT_EQ(Dump(Value::FromString("-300")), "00c1d4fe0a00c6c48623febede2e");
   EXPECT_EQ(Dump(Value::FromString("100000")), "00c2a08601000a00f12403506f2fa674");
-  EXPECT_EQ(Dump(Value::FromString("12345678901")), "000b31323334353637383930310a00304e52d727176510");
+  EXPECT_EQ(Dump(Value::FromString("12345678901")),
+            "000b31323334353637383930310a00304e52d727176510");
   EXPECT_EQ(Dump(Value::FromString("-2147483648")), "00c2000000800a00c74f873e33558187");
   // An int built by INCR serializes like the same digits.
   EXPECT_EQ(Dump(Value::FromInt(12)), "00c00c0a003c2af8515c04bcd5");
@@ -80,15 +82,21 @@ TEST(DumpPayloadTest, CollectionsMatchRedis) {
   no_listpack.hash_max_listpack_entries = 0;
   no_listpack.zset_max_listpack_entries = 1;
   EXPECT_EQ(Dump(Hash({{"f", "v"}}, no_listpack)), "0401016601760a00adf24356b1860efc");
-  EXPECT_EQ(Dump(ZSet({{"a", 1}, {"b", 2.5}, {"c", 0.1}, {"d", -HUGE_VAL}, {"e", -3},
-                       {"f", 1e20}, {"g", 123456789012345678.0}})),
+  EXPECT_EQ(Dump(ZSet({{"a", 1},
+                       {"b", 2.5},
+                       {"c", 0.1},
+                       {"d", -HUGE_VAL},
+                       {"e", -3},
+                       {"f", 1e20},
+                       {"g", 123456789012345678.0}})),
             "114052520000000e00816402842d696e6605816502dffd02816302933"
             "02e313030303030303030303030303030303114816102010181620283322e3504816702f450f330a6"
             "4b9bb601098166028531652b323006ff0a007438dbd31c9241cd");
   EXPECT_EQ(Dump(ZSet({{"a", 1}, {"b", 2.5}, {"c", -0.5}}, no_listpack)),
             "0503016200000000000004400161000000000000f03f0163000000000000e0bf0a007c46f6f26f9e56ce");
   EXPECT_EQ(Dump(List({"a", "1", "-5", "300", "70000"})),
-            "1201021717000000050081610201" "01dffb02c12c02f270110104ff0a00e79c587fa871b866");
+            "1201021717000000050081610201"
+            "01dffb02c12c02f270110104ff0a00e79c587fa871b866");
 }
 
 std::vector<std::string> ListElements(const Value& v) { return v.As<ListValue>()->ToVector(); }
@@ -121,7 +129,8 @@ TEST(DumpPayloadTest, RoundTripsEveryTypeAndEncoding) {
   EXPECT_EQ(s->encoding(), storage::Encoding::kInt);
 
   std::vector<std::string> many;
-  for (int i = 0; i < 3000; ++i) many.push_back(i % 3 ? "element-" + std::to_string(i) : std::to_string(i * 1000));
+  for (int i = 0; i < 3000; ++i)
+    many.push_back(i % 3 ? "element-" + std::to_string(i) : std::to_string(i * 1000));
   auto l = round(List(many));
   EXPECT_EQ(ListElements(*l), many);
 
@@ -215,7 +224,10 @@ TEST(DumpPayloadTest, FooterErrors) {
   EXPECT_FALSE(ParseDumpPayload(bad, limits, true, &err));
   EXPECT_EQ(err, DumpPayloadError::kBadFormat);
   // An empty set (intset with no members) is a bad format.
-  EXPECT_FALSE(ParseDumpPayload(Hex("0b08" "0200000000000000" "0a00") + std::string(8, '\0'),
+  EXPECT_FALSE(ParseDumpPayload(Hex("0b08"
+                                    "0200000000000000"
+                                    "0a00") +
+                                    std::string(8, '\0'),
                                 limits, true, &err));
   EXPECT_EQ(err, DumpPayloadError::kBadFormat);
 }
@@ -223,7 +235,19 @@ TEST(DumpPayloadTest, FooterErrors) {
 // Older encodings a Redis 7.0 server still loads: a ziplist hash and zset.
 TEST(DumpPayloadTest, ReadsZiplistEncodings) {
   // HASH_ZIPLIST of f -> v, n -> 5 (Redis 6.2 layout).
-  std::string zl = Hex("16000000" "13000000" "0400" "00" "0166" "03" "0176" "03" "016e" "03" "f6" "ff");
+  std::string zl =
+      Hex("16000000"
+          "13000000"
+          "0400"
+          "00"
+          "0166"
+          "03"
+          "0176"
+          "03"
+          "016e"
+          "03"
+          "f6"
+          "ff");
   std::string payload = std::string(1, static_cast<char>(kRdbTypeHashZiplist)) +
                         static_cast<char>(zl.size()) + zl + Hex("0900");
   EncodingLimits limits;

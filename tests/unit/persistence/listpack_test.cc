@@ -27,27 +27,64 @@ std::vector<std::string> Read(std::string_view lp, bool* ok) {
 TEST(ListpackTest, SmallListMatchesRedis) {
   ListpackBuilder b;
   for (const char* s : {"a", "1", "-5", "300", "70000"}) b.AppendString(s);
-  EXPECT_EQ(ToHex(b.Finish()), "17000000050081610201" "01dffb02c12c02f270110104ff");
+  EXPECT_EQ(ToHex(b.Finish()),
+            "17000000050081610201"
+            "01dffb02c12c02f270110104ff");
 }
 
 // Every entry encoding, against the listpack redis-server built for
 // RPUSH l a 1 -5 300 70000 -4096 4095 -4097 32767 -32768 8388607 -8388608
 //   2147483647 -2147483649 9223372036854775807 <64 x> <5000 y> 007 -0 "".
 TEST(ListpackTest, EveryEncodingMatchesRedis) {
-  const std::vector<std::string> elements = {
-      "a",      "1",        "-5",          "300",         "70000",
-      "-4096",  "4095",     "-4097",       "32767",       "-32768",
-      "8388607", "-8388608", "2147483647", "-2147483649", "9223372036854775807",
-      std::string(64, 'x'), std::string(5000, 'y'), "007", "-0", ""};
+  const std::vector<std::string> elements = {"a",
+                                             "1",
+                                             "-5",
+                                             "300",
+                                             "70000",
+                                             "-4096",
+                                             "4095",
+                                             "-4097",
+                                             "32767",
+                                             "-32768",
+                                             "8388607",
+                                             "-8388608",
+                                             "2147483647",
+                                             "-2147483649",
+                                             "9223372036854775807",
+                                             std::string(64, 'x'),
+                                             std::string(5000, 'y'),
+                                             "007",
+                                             "-0",
+                                             ""};
   ListpackBuilder b;
   for (const auto& e : elements) b.AppendString(e);
   EXPECT_EQ(b.count(), elements.size());
-  const std::string expected =
-      Hex("2a1400001400" "816102" "0101" "dffb02" "c12c02" "f270110104" "d00002" "cfff02"
-          "f1ffef03" "f1ff7f03" "f1008003" "f2ffff7f04" "f200008004" "f3ffffff7f05"
-          "f4ffffff7fffffffff09" "f4ffffffffffffff7f09" "e040") +
-      std::string(64, 'x') + Hex("42" "f088130000") + std::string(5000, 'y') +
-      Hex("278d" "8330303704" "822d3003" "8001" "ff");
+  const std::string expected = Hex("2a1400001400"
+                                   "816102"
+                                   "0101"
+                                   "dffb02"
+                                   "c12c02"
+                                   "f270110104"
+                                   "d00002"
+                                   "cfff02"
+                                   "f1ffef03"
+                                   "f1ff7f03"
+                                   "f1008003"
+                                   "f2ffff7f04"
+                                   "f200008004"
+                                   "f3ffffff7f05"
+                                   "f4ffffff7fffffffff09"
+                                   "f4ffffffffffffff7f09"
+                                   "e040") +
+                               std::string(64, 'x') +
+                               Hex("42"
+                                   "f088130000") +
+                               std::string(5000, 'y') +
+                               Hex("278d"
+                                   "8330303704"
+                                   "822d3003"
+                                   "8001"
+                                   "ff");
   EXPECT_EQ(b.bytes(), expected.size());
   const std::string lp = b.Finish();
   EXPECT_EQ(ToHex(lp), ToHex(expected));
@@ -70,7 +107,9 @@ TEST(ListpackTest, EntrySizeMatchesWhatTheBuilderWrites) {
 TEST(ListpackTest, EmptyListpack) {
   ListpackBuilder b;
   const std::string lp = b.Finish();
-  EXPECT_EQ(ToHex(lp), "0700000000" "00ff");
+  EXPECT_EQ(ToHex(lp),
+            "0700000000"
+            "00ff");
   bool ok;
   EXPECT_TRUE(Read(lp, &ok).empty());
   EXPECT_TRUE(ok);

@@ -1,8 +1,7 @@
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -42,7 +41,8 @@ std::string Describe(Keyspace& ks) {
     storage::Database& db = ks.db(i);
     db.ForEach([&](std::string_view key, const Value& v) {
       std::string d = std::to_string(i) + ":" + std::string(key) + " " +
-                      storage::ValueTypeName(v.type()) + " ttl=" + std::to_string(db.GetExpire(key)) +
+                      storage::ValueTypeName(v.type()) +
+                      " ttl=" + std::to_string(db.GetExpire(key)) +
                       " enc=" + storage::EncodingName(v.encoding()) + " =";
       char scratch[Value::kIntScratch];
       std::vector<std::string> items;
@@ -93,7 +93,8 @@ void Fill(Keyspace& ks) {
   db0.Set("ttl", Value::FromString("soon"));
   db0.SetExpire("ttl", kNow + 60'000);
   auto list = std::make_unique<ListValue>();
-  for (int i = 0; i < 1000; ++i) list->PushBack(i % 2 ? std::to_string(i) : "item" + std::to_string(i));
+  for (int i = 0; i < 1000; ++i)
+    list->PushBack(i % 2 ? std::to_string(i) : "item" + std::to_string(i));
   db0.Set("list", Value::FromCollection(ValueType::kList, std::move(list)));
   auto ints = SetValue::CreateIntset();
   for (int i = 0; i < 10; ++i) ints->Add(std::to_string(i * 1000), 512);
@@ -161,15 +162,35 @@ TEST(RdbTest, FileLayoutMatchesRedis) {
   // Magic, the five AUX fields Redis 7.0 writes, SELECTDB 2, RESIZEDB 1 1,
   // EXPIRETIME_MS, the key, EOF and the checksum.
   const std::string expected_head = testing::Hex(
-      "524544495330303130"                        // REDIS0010
-      "fa" "09" "72656469732d766572" "06" "372e302e3135"  // redis-ver 7.0.15
-      "fa" "0a" "72656469732d62697473" "c040"     // redis-bits 64
-      "fa" "05" "6374696d65" "c200f15365"          // ctime 1700000000
-      "fa" "08" "757365642d6d656d" "c2e03a1000"    // used-mem 1063648
-      "fa" "08" "616f662d62617365" "c000"          // aof-base 0
-      "fe02" "fb0101"                              // SELECTDB 2, RESIZEDB 1 1
-      "fc" "e86be5cf8b010000"                      // EXPIRETIME_MS kNow + 1000
-      "00" "016b" "0176"                           // string k = v
+      "524544495330303130"  // REDIS0010
+      "fa"
+      "09"
+      "72656469732d766572"
+      "06"
+      "372e302e3135"  // redis-ver 7.0.15
+      "fa"
+      "0a"
+      "72656469732d62697473"
+      "c040"  // redis-bits 64
+      "fa"
+      "05"
+      "6374696d65"
+      "c200f15365"  // ctime 1700000000
+      "fa"
+      "08"
+      "757365642d6d656d"
+      "c2e03a1000"  // used-mem 1063648
+      "fa"
+      "08"
+      "616f662d62617365"
+      "c000"  // aof-base 0
+      "fe02"
+      "fb0101"  // SELECTDB 2, RESIZEDB 1 1
+      "fc"
+      "e86be5cf8b010000"  // EXPIRETIME_MS kNow + 1000
+      "00"
+      "016b"
+      "0176"  // string k = v
       "ff");
   ASSERT_EQ(file.size(), expected_head.size() + 8);
   EXPECT_EQ(testing::ToHex(file.substr(0, expected_head.size())), testing::ToHex(expected_head));
@@ -290,8 +311,8 @@ TEST(RdbTest, DuplicateKeysAndEmptyKeys) {
   RdbError error;
   EXPECT_FALSE(LoadFromMemory(dup, ks, &result, &error).ok());
   EXPECT_EQ(error.message, "Duplicated key found in RDB file");
-  std::string empty = std::string("REDIS0009") + "\x02\x01s" + '\0' + '\0' + "\x01k\x01v" +
-                      "\xff" + std::string(8, '\0');
+  std::string empty = std::string("REDIS0009") + "\x02\x01s" + '\0' + '\0' + "\x01k\x01v" + "\xff" +
+                      std::string(8, '\0');
   Keyspace ks2(16);
   result = RdbLoadResult();
   EXPECT_TRUE(LoadFromMemory(empty, ks2, &result, &error).ok()) << error.message;
@@ -368,7 +389,8 @@ TEST_F(RdbFileTest, TruncatedFileNamesTheOffset) {
 TEST_F(RdbFileTest, LargeFileAcrossChunks) {
   Keyspace ks(16);
   for (int i = 0; i < 3000; ++i) {
-    ks.db(i % 3).Set("key:" + std::to_string(i), Value::FromString(std::string(300 + i % 50, 'a' + i % 26)));
+    ks.db(i % 3).Set("key:" + std::to_string(i),
+                     Value::FromString(std::string(300 + i % 50, 'a' + i % 26)));
   }
   ASSERT_TRUE(SaveRdbFile(ks, "dump.rdb", {}).ok());
   Keyspace back(16);

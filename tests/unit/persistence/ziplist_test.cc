@@ -25,15 +25,28 @@ std::vector<std::string> Read(std::string_view zl, bool* ok) {
 // A ziplist as Redis 6.2 writes one for RPUSH l ab 5 -2 300 100000 ...:
 // <zlbytes> <zltail> <zllen> then <prevlen> <encoding> <data> per entry.
 std::string SampleZiplist() {
-  std::string entries = Hex(
-      "00" "02" "6162"           // "ab": prevlen 0, 6-bit string
-      "04" "f6"                  // 5: immediate (0xF1 + 5)
-      "02" "fe" "fe"             // -2: int8
-      "03" "c0" "2c01"           // 300: int16
-      "04" "f0" "a08601"         // 100000: int24
-      "05" "d0" "00ca9a3b"       // 1000000000: int32
-      "06" "e0" "0000c16ff2862300"  // 10^16: int64
-  );
+  std::string entries =
+      Hex("00"
+          "02"
+          "6162"  // "ab": prevlen 0, 6-bit string
+          "04"
+          "f6"  // 5: immediate (0xF1 + 5)
+          "02"
+          "fe"
+          "fe"  // -2: int8
+          "03"
+          "c0"
+          "2c01"  // 300: int16
+          "04"
+          "f0"
+          "a08601"  // 100000: int24
+          "05"
+          "d0"
+          "00ca9a3b"  // 1000000000: int32
+          "06"
+          "e0"
+          "0000c16ff2862300"  // 10^16: int64
+      );
   // The last entry starts 10 bytes before the end of the entries.
   const size_t total = 10 + entries.size() + 1;
   const size_t tail = 10 + entries.size() - 10;
@@ -77,7 +90,19 @@ TEST(ZiplistTest, RejectsMalformedInput) {
 
 TEST(ZipmapTest, ReadsPairsAndRejectsGarbage) {
   // Two pairs: "a" -> "bc" (one free byte), "key" -> "" (no free byte).
-  const std::string zm = Hex("02" "01" "61" "02" "01" "6263" "00" "03" "6b6579" "00" "00" "ff");
+  const std::string zm =
+      Hex("02"
+          "01"
+          "61"
+          "02"
+          "01"
+          "6263"
+          "00"
+          "03"
+          "6b6579"
+          "00"
+          "00"
+          "ff");
   std::vector<std::pair<std::string, std::string>> pairs;
   EXPECT_TRUE(ForEachZipmapPair(zm, [&](std::string_view f, std::string_view v) {
     pairs.emplace_back(f, v);

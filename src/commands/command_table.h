@@ -60,6 +60,8 @@ struct CommandContext {
   // FLUSHALL / FLUSHDB without an option act as ASYNC.
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
+  // rdbcompression: whether DUMP compresses long strings with LZF.
+  bool rdb_compression = true;
   // Collection encoding thresholds (never null inside a handler).
   const storage::EncodingLimits* limits = nullptr;
   // Non-null when the command may block (see BlockRequest).
@@ -254,5 +256,6 @@ void RegisterHashCommands(CommandTable* table);
 void RegisterSetCommands(CommandTable* table);
 void RegisterSortedSetCommands(CommandTable* table);
 void RegisterSortCommands(CommandTable* table);
+void RegisterDumpCommands(CommandTable* table);
 
 }  // namespace spindle::commands

@@ -83,9 +83,10 @@ void FlushDbCommand(CommandContext& ctx) {
   ctx.reply->Ok();
 }
 
-// Dirty grows by the keys removed plus one, as in Redis, so a FLUSHALL of an
-// empty dataset still counts as a change. Saving an RDB afterwards (when save
-// points are configured) is the server's business.
+// Dirty grows by the keys removed, as in Redis 7.0.15 (a FLUSHALL of an
+// empty dataset changes nothing; checked against redis-server). Saving an
+// RDB afterwards (when save points are configured) is the server's business
+// (RdbSnapshots::AfterFlushAll).
 void FlushAllCommand(CommandContext& ctx) {
   bool async;
   if (!ParseFlushOptionOrReply(ctx, &async)) return;
@@ -93,7 +94,7 @@ void FlushAllCommand(CommandContext& ctx) {
   for (int i = 0; i < ctx.keyspace->count(); ++i) removed += ctx.keyspace->db(i).size();
   ctx.keyspace->observer().DatabaseFlushed(-1);  // every database, keys still there
   ctx.keyspace->FlushAll(async ? &ctx.keyspace->freer() : nullptr);
-  ctx.keyspace->AddDirty(removed + 1);
+  ctx.keyspace->AddDirty(removed);
   ctx.reply->Ok();
 }
 

@@ -1250,6 +1250,12 @@ Status Config::LoadText(std::string_view text, int depth) {
         return fail(linenum, line, "wrong number of arguments");
       }
       std::vector<std::string> args(argv.begin() + 1, argv.end());
+      // As Redis 7.0: a multi-argument directive given one non-empty
+      // argument is split again, so `--save "60 10"` means `save 60 10`.
+      if ((d.flags & kMultiArg) && args.size() == 1 && !args[0].empty()) {
+        auto again = SplitArgs(args[0]);
+        args = again ? std::move(*again) : std::vector<std::string>();
+      }
       SetContext ctx{reading_file_, &save_loaded_, &current_[e->index], &notify_flags_};
       std::string value, err;
       if (!SetDirective(d, ctx, args, &value, &err)) return fail(linenum, line, err);

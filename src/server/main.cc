@@ -172,6 +172,9 @@ int main(int argc, char** argv) {
   }
   if (!server.cfg().pidfile.empty()) WritePidFile(server.cfg().pidfile);
   LOG_NOTICE("Server initialized");
+  // A file that exists but cannot be loaded stops the start, as in Redis:
+  // serving an empty dataset would let the next save destroy the data.
+  if (!server.LoadDataFromDisk()) return 1;
   int code = server.Run();
   g_server = nullptr;
   return code;

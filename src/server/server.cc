@@ -35,6 +35,27 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kQueryBufferKeep = 32 * 1024;
 constexpr int64_t kIdleBufferReleaseMs = 2000;
 
+// Redis's shared.bgsaveerr (stop-writes-on-bgsave-error).
+constexpr std::string_view kErrMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
+
+// The commands a failed BGSAVE stops (Redis's processCommand): writes, an
+// EXEC whose queue writes, and PING.
+bool IsWriteOrPing(const Client* c, const commands::CommandSpec* cmd) {
+  if (cmd->flags & commands::kCmdWrite) return true;
+  if (cmd->name == "ping") return true;
+  if (cmd->name == "exec" && c->in_multi()) {
+    for (const QueuedCommand& q : c->multi_state()->queue) {
+      if (q.cmd()->flags & commands::kCmdWrite) return true;
+    }
+  }
+  return false;
+}
+
 std::string RandomHex(size_t n) {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ WallTimeUs());
@@ -104,8 +125,11 @@ void Server::RegisterCommands() {
   commands::RegisterHashCommands(&commands_);
   commands::RegisterSortedSetCommands(&commands_);
   commands::RegisterSortCommands(&commands_);
+  commands::RegisterDumpCommands(&commands_);
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
+  RegisterPersistenceCommands(&commands_);
+  flushall_ = commands_.Find("flushall");
   RegisterTransactionCommands(&commands_);
   RegisterDiagnosticCommands(&commands_);
   RegisterPubSubCommands(&commands_);
@@ -122,6 +146,7 @@ Status Server::Start() {
   // CONFIG_FDSET_INCR = 128 descriptors beyond maxclients).
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
+  snapshots_ = std::make_unique<RdbSnapshots>(this);
   pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
   notifications_ = std::make_unique<Notifications>(pubsub_.get());
   tracking_ = std::make_unique<Tracking>([this](uint64_t id) { return FindClient(id); },
@@ -168,6 +193,10 @@ Status Server::ListenTcp(int port, const std::vector<std::string>& bind) {
   return Status::Ok();
 }
 
+void Server::CloseListenersInChild() {
+  for (auto& l : listeners_) close(l->fd());
+}
+
 void Server::CloseTcpListeners() {
   for (auto it = listeners_.begin(); it != listeners_.end();) {
     if ((*it)->tcp()) {
@@ -203,22 +232,62 @@ Status Server::Listen() {
 
 int Server::Run() {
   LOG_NOTICE("Ready to accept connections (io-backend %s)", loop_->poller()->Name());
-  while (!shutdown_requested_.load()) {
-    loop_->RunOnce();
+  for (;;) {
+    while (!shutdown_requested_.load()) loop_->RunOnce();
+    // SHUTDOWN prepared itself; a signal shuts down as shutdown-on-sig*
+    // says, and a failed final save keeps the server running (Redis's
+    // serverCron on shutdown_asap).
+    if (shutdown_prepared_ || PrepareShutdown(SignalShutdownFlags())) break;
+    LOG_WARNING(
+        "SIGTERM received but errors trying to shut down the server, check the logs for more "
+        "information");
+    shutdown_requested_.store(false);
   }
-  PrepareShutdown();
   return 0;
+}
+
+int Server::SignalShutdownFlags() const {
+  const char* name = shutdown_signal_.load() == SIGINT ? "shutdown-on-sigint" : "shutdown-on-sigterm";
+  const std::string value = config_.GetOne(name).value_or("default");
+  int flags = 0;
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t end = value.find(' ', start);
+    if (end == std::string::npos) end = value.size();
+    const std::string_view word(value.data() + start, end - start);
+    if (word == "save") flags |= kShutdownSave;
+    if (word == "nosave") flags |= kShutdownNoSave;
+    if (word == "now") flags |= kShutdownNow;
+    if (word == "force") flags |= kShutdownForce;
+    start = end + 1;
+  }
+  return flags;
 }
 
 void Server::RequestShutdown(int signal) {
   LogFromSignalHandler(signal == SIGINT ? "Received SIGINT scheduling shutdown..."
                                         : "Received SIGTERM scheduling shutdown...");
+  shutdown_signal_.store(signal);
   shutdown_requested_.store(true);
   if (loop_) loop_->Stop();
 }
 
-void Server::PrepareShutdown() {
+bool Server::PrepareShutdown(int flags) {
   LOG_WARNING("User requested shutdown...");
+  // A saving child could overwrite the final snapshot: it goes first.
+  snapshots_->KillChild();
+  if ((snapshots_->has_save_rules() && !(flags & kShutdownNoSave)) || (flags & kShutdownSave)) {
+    LOG_NOTICE("Saving the final RDB snapshot before exiting.");
+    if (!snapshots_->Save().ok()) {
+      if (flags & kShutdownForce) {
+        LOG_WARNING("Error trying to save the DB. Exit anyway.");
+      } else {
+        LOG_WARNING("Error trying to save the DB, can't exit.");
+        LOG_WARNING("Errors trying to shut down the server. Check the logs for more information.");
+        return false;
+      }
+    }
+  }
   // Flush what can still be flushed without blocking, then close everyone.
   for (auto& [id, c] : clients_) {
     if (!c->output().empty()) {
@@ -228,8 +297,13 @@ void Server::PrepareShutdown() {
   }
   const ServerConfig& cfg = config_.values();
   if (!cfg.unixsocket.empty()) unlink(cfg.unixsocket.c_str());
-  if (!cfg.pidfile.empty()) unlink(cfg.pidfile.c_str());
+  if (!cfg.pidfile.empty()) {
+    LOG_NOTICE("Removing the pid file.");
+    unlink(cfg.pidfile.c_str());
+  }
   LOG_WARNING("Spindle is now ready to exit, bye bye...");
+  shutdown_prepared_ = true;
+  return true;
 }
 
 void Server::RejectConnection(int fd, std::string_view reply) {
@@ -456,6 +530,8 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
           "option in the configuration file, and then restart the server.");
     } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
       RejectCommand(c, cmd, protocol::kErrNoAuth);
+    } else if (snapshots_->WritesRefused() && IsWriteOrPing(c, cmd)) {
+      RejectCommand(c, cmd, kErrMisconf);
     } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
       RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
     } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
@@ -480,6 +556,7 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       ctx.lazy_user_del = settings_.lazy_user_del;
       ctx.lazy_user_flush = settings_.lazy_user_flush;
       ctx.limits = &settings_.limits;
+      ctx.rdb_compression = settings_.rdb_compression;
       ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
       // CLIENT LIST shows the running command (EXEC while it runs its queue).
       if (!in_exec_) c->set_last_command(cmd->name);
@@ -491,6 +568,7 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       tracking_->set_executing(true);
       cmd->handler(ctx);
       tracking_->set_executing(outer_executing);
+      if (cmd == flushall_ && reply.errors_written() == errors_in) snapshots_->AfterFlushAll();
       const int64_t duration_us = MonotonicUs() - started;
       // Client-side caching: the keys a read-only command read may now be
       // cached by its client (Redis's call() -> trackingRememberKeys).
@@ -579,6 +657,8 @@ void Server::RefreshSettings() {
   settings_.lfu_policy = config_.values().maxmemory_policy.find("lfu") != std::string::npos;
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
+  settings_.rdb_compression = get("rdbcompression") == "yes";
+  if (snapshots_) snapshots_->Refresh();
   settings_.enable_debug_command = get("enable-debug-command");
   if (notifications_) notifications_->set_flags(config_.notify_keyspace_events_flags());
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
@@ -725,6 +805,7 @@ int64_t Server::Cron() {
   DatabasesCron();
   // Even an idle server gets under a lowered tracking-table-max-keys.
   LimitTrackingTable();
+  snapshots_->Cron();
   FreeClosedClients();
   int hz = config_.values().hz;
   if (hz < 1) hz = 1;

@@ -24,6 +24,7 @@
 #include "server/config.h"
 #include "server/keyspace_observer.h"
 #include "server/multi.h"
+#include "server/rdb_snapshots.h"
 #include "server/slowlog.h"
 #include "server/notifications.h"
 #include "server/pubsub.h"
@@ -71,6 +72,7 @@ struct RuntimeSettings {
   bool lfu_policy = false;
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
+  bool rdb_compression = true;  // rdbcompression (DUMP, saves)
   std::string enable_debug_command = "no";  // no | yes | local
   storage::EncodingLimits limits;
   int64_t slowlog_log_slower_than_us = 10000;  // < 0: off
@@ -122,8 +124,25 @@ class Server {
 
   // Closes c at the end of this iteration (never inside its own callback).
   void CloseClientAsync(Client* c);
-  // SHUTDOWN: stop serving after this iteration with exit code 0.
+  // SHUTDOWN: stop serving after this iteration with exit code 0 (after
+  // PrepareShutdown succeeded).
   void ShutdownFromCommand() { shutdown_requested_ = true; }
+  // Redis's prepareForShutdown: kills a saving child, saves when save rules
+  // exist (or kShutdownSave) unless kShutdownNoSave, removes the pid file and
+  // the unix socket. False when the save failed and kShutdownForce is not
+  // set: the server must keep running (already logged).
+  static constexpr int kShutdownSave = 1, kShutdownNoSave = 2, kShutdownNow = 4,
+                       kShutdownForce = 8;
+  bool PrepareShutdown(int flags);
+
+  // RDB snapshots (rdb_snapshots.h).
+  RdbSnapshots& snapshots() { return *snapshots_; }
+  // In a forked child (BGSAVE): closes the listening sockets, so a restart
+  // of the server can bind them while the child still runs (Redis's
+  // closeChildUnusedResourceAfterFork). Touches nothing else.
+  void CloseListenersInChild();
+  // Start-up: loads the RDB file, if any. False: the server must exit(1).
+  bool LoadDataFromDisk() { return snapshots_->LoadAtStartup(); }
 
   // Called by Client.
   void HandleReadable(Client* c);
@@ -228,7 +247,8 @@ class Server {
   // them as what the listeners were opened with.
   Status ListenTcp(int port, const std::vector<std::string>& bind);
   void CloseTcpListeners();
-  void PrepareShutdown();
+  // The shutdown-on-sigterm / shutdown-on-sigint flags of the last signal.
+  int SignalShutdownFlags() const;
 
   Config config_;
   std::unique_ptr<net::EventLoop> loop_;
@@ -279,6 +299,10 @@ class Server {
   std::string run_id_;
   std::string executable_;
   std::atomic<bool> shutdown_requested_{false};
+  std::atomic<int> shutdown_signal_{0};
+  bool shutdown_prepared_ = false;
+  std::unique_ptr<RdbSnapshots> snapshots_;
+  const commands::CommandSpec* flushall_ = nullptr;  // saves after it (save rules)
   bool edge_triggered_ = false;
 };
 

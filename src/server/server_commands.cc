@@ -171,13 +171,7 @@ void InfoMemory(Server& s, InfoWriter& w) {
 
 void InfoPersistence(Server& s, InfoWriter& w) {
   w.Section("Persistence");
-  w.Field("loading", 0);
-  w.Field("async_loading", 0);
-  w.Field("rdb_changes_since_last_save", s.keyspace().dirty());
-  w.Field("rdb_bgsave_in_progress", 0);
-  w.Field("rdb_last_save_time", s.start_time_ms() / 1000);
-  w.Field("aof_enabled", 0);
-  w.Field("aof_rewrite_in_progress", 0);
+  for (const auto& [name, value] : s.snapshots().InfoFields()) w.Field(name.c_str(), value);
 }
 
 void InfoStats(Server& s, InfoWriter& w) {
@@ -213,8 +207,8 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("pubsub_patterns", static_cast<uint64_t>(s.pubsub().pattern_count()));
   w.Field("pubsubshard_channels",
           static_cast<uint64_t>(s.pubsub().channel_count(ChannelKind::kShard)));
-  w.Field("latest_fork_usec", 0);
-  w.Field("total_forks", 0);
+  w.Field("latest_fork_usec", s.snapshots().latest_fork_usec());
+  w.Field("total_forks", s.snapshots().total_forks());
   w.Field("migrate_cached_sockets", 0);
   w.Field("slave_expires_tracked_keys", 0);
   w.Field("active_defrag_hits", 0);
@@ -366,15 +360,17 @@ void TimeCommand(CommandContext& ctx) {
 }
 
 void ShutdownCommand(CommandContext& ctx) {
-  bool nosave = false, save = false, abort = false, other = false;
+  bool nosave = false, save = false, abort = false, now = false, force = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view a = ctx.args[i];
     if (EqualsIgnoreCase(a, "nosave")) {
       nosave = true;
     } else if (EqualsIgnoreCase(a, "save")) {
       save = true;
-    } else if (EqualsIgnoreCase(a, "now") || EqualsIgnoreCase(a, "force")) {
-      other = true;
+    } else if (EqualsIgnoreCase(a, "now")) {
+      now = true;
+    } else if (EqualsIgnoreCase(a, "force")) {
+      force = true;
     } else if (EqualsIgnoreCase(a, "abort")) {
       abort = true;
     } else {
@@ -382,7 +378,7 @@ void ShutdownCommand(CommandContext& ctx) {
       return;
     }
   }
-  if ((abort && (nosave || save || other)) || (nosave && save)) {
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
     ctx.reply->Error(protocol::kErrSyntax);
     return;
   }
@@ -390,9 +386,15 @@ void ShutdownCommand(CommandContext& ctx) {
     ctx.reply->Error("ERR No shutdown in progress.");
     return;
   }
-  // Nothing to save until persistence lands: shut down with no reply, as
-  // Redis does on success (the connection simply closes).
-  ServerOf(ctx).ShutdownFromCommand();
+  Server& server = ServerOf(ctx);
+  const int flags = (save ? Server::kShutdownSave : 0) | (nosave ? Server::kShutdownNoSave : 0) |
+                    (now ? Server::kShutdownNow : 0) | (force ? Server::kShutdownForce : 0);
+  if (!server.PrepareShutdown(flags)) {
+    ctx.reply->Error("ERR Errors trying to SHUTDOWN. Check logs.");
+    return;
+  }
+  // Success has no reply, as in Redis: the connection simply closes.
+  server.ShutdownFromCommand();
 }
 
 // ---- DEBUG -----------------------------------------------------------------
@@ -402,6 +404,19 @@ void ShutdownCommand(CommandContext& ctx) {
 constexpr const char* kDebugHelp[] = {
     "OBJECT <key>",
     "    Show low level info about the `key` and associated value.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -409,30 +424,6 @@ constexpr const char* kDebugHelp[] = {
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
 };
-
-// Redis's rdbSaveLen size of a length prefix.
-size_t RdbLenBytes(uint64_t len) {
-  if (len < (1 << 6)) return 1;
-  if (len < (1 << 14)) return 2;
-  if (len <= UINT32_MAX) return 5;
-  return 9;
-}
-
-// The RDB size of a string value without LZF compression (Redis compresses
-// strings over 20 bytes when rdbcompression is on; until the RDB writer
-// lands, DEBUG OBJECT reports the uncompressed size for those).
-size_t RdbStringBytes(const storage::Value& v) {
-  int64_t n;
-  char scratch[storage::Value::kIntScratch];
-  std::string_view s = v.StringView(scratch);
-  bool as_int = v.GetInt(&n) || (s.size() <= 11 && StringToInt64(s, &n));
-  if (as_int) {
-    if (n >= -(1 << 7) && n <= (1 << 7) - 1) return 2;
-    if (n >= -(1 << 15) && n <= (1 << 15) - 1) return 3;
-    if (n >= INT32_MIN && n <= INT32_MAX) return 5;
-  }
-  return RdbLenBytes(s.size()) + s.size();
-}
 
 void DebugCommand(CommandContext& ctx) {
   std::string_view sub = ctx.args[1];
@@ -447,6 +438,26 @@ void DebugCommand(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(sub, "set-active-expire") && ctx.argc() == 3) {
     server.settings().active_expire_enabled = std::atoi(std::string(ctx.args[2]).c_str()) != 0;
     ctx.reply->Ok();
+  } else if (EqualsIgnoreCase(sub, "reload")) {
+    bool merge = false, noflush = false, nosave = false;
+    for (size_t j = 2; j < ctx.argc(); ++j) {
+      if (EqualsIgnoreCase(ctx.args[j], "merge")) {
+        merge = true;
+      } else if (EqualsIgnoreCase(ctx.args[j], "noflush")) {
+        noflush = true;
+      } else if (EqualsIgnoreCase(ctx.args[j], "nosave")) {
+        nosave = true;
+      } else {
+        ctx.reply->Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        return;
+      }
+    }
+    std::string error = server.snapshots().DebugReload(merge, noflush, nosave);
+    if (error.empty()) {
+      ctx.reply->Ok();
+    } else {
+      ctx.reply->Error(error);
+    }
   } else if (EqualsIgnoreCase(sub, "object") && ctx.argc() == 3) {
     storage::Value* v = ctx.db->LookupNoTouch(ctx.args[2], ctx.now_ms);
     if (v == nullptr) {
@@ -460,7 +471,7 @@ void DebugCommand(CommandContext& ctx) {
              "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u "
              "lru_seconds_idle:%llu",
              static_cast<void*>(v), shared ? INT32_MAX : 1, storage::EncodingName(v->encoding()),
-             v->is_string() ? RdbStringBytes(*v) : 0, v->lru(),
+             server.snapshots().SerializedLength(*v), v->lru(),
              static_cast<unsigned long long>(idle));
     ctx.reply->SimpleString(line);
   } else {

@@ -137,6 +137,15 @@ class HashTable {
     return nullptr;
   }
 
+  // Sizes an empty table for n nodes at once (RDB loading's RESIZEDB hint,
+  // as Redis's dictExpand), so the inserts that follow never resize. No-op
+  // unless the table is empty, idle and smaller than that.
+  void Reserve(size_t n) {
+    if (n == 0 || size() != 0 || rehashing() || n <= t_[0].size) return;
+    StartResize(n);
+    Rehash(1);  // nothing to move: the new array simply takes over
+  }
+
   // Starts a shrink when under kMinFillPercent full (or a pending grow); no
   // work is done here beyond allocating the new bucket array.
   void ResizeIfNeeded() {

@@ -141,6 +141,13 @@ class Database {
   };
   ExpireStep ActiveExpire(size_t max_keys, int64_t now_ms);
 
+  // Sizes the empty tables for this many keys and TTLs at once (RDB
+  // loading's RESIZEDB hint); no-op when the database holds keys.
+  void Reserve(size_t keys, size_t expires) {
+    keys_.Reserve(keys);
+    expires_.Reserve(expires);
+  }
+
   // Incremental rehashing driven by the cron (Redis's incrementallyRehash):
   // does at most `steps` units of rehash work; returns true while a rehash
   // is still in progress. Lookups and inserts also do a little each.
@@ -249,6 +256,8 @@ class Keyspace {
   // Changes since the last save (Redis's server.dirty): writes add to it.
   uint64_t dirty() const { return dirty_; }
   void AddDirty(uint64_t n) { dirty_ += n; }
+  // SAVE resets it; a finished BGSAVE subtracts what it covered.
+  void set_dirty(uint64_t n) { dirty_ = n; }
 
  private:
   KeyspaceStats stats_;

@@ -145,12 +145,14 @@ TEST_F(KeyCommandsTest, FlushAll) {
   EXPECT_EQ(h.Run({"set", "c", "3"}), kOk);
   uint64_t dirty = h.keyspace().dirty();
   EXPECT_EQ(h.Run({"flushall"}), kOk);
-  EXPECT_EQ(h.keyspace().dirty(), dirty + 4);  // three keys, plus one
+  // The keys removed, no more (redis-server 7.0.15: an empty FLUSHALL is no
+  // change).
+  EXPECT_EQ(h.keyspace().dirty(), dirty + 3);
   EXPECT_EQ(h.keyspace().db(0).size(), 0u);
   EXPECT_EQ(h.keyspace().db(5).size(), 0u);
   EXPECT_EQ(h.Run({"flushall", "async"}), kOk);
   EXPECT_EQ(h.Run({"FLUSHALL", "Sync"}), kOk);
-  EXPECT_EQ(h.keyspace().dirty(), dirty + 6);
+  EXPECT_EQ(h.keyspace().dirty(), dirty + 3);
 }
 
 TEST_F(KeyCommandsTest, FlushSyntaxErrors) {

@@ -74,6 +74,30 @@ TEST(HashTableTest, GrowthIsIncremental) {
   EXPECT_EQ(t.size(), 1025u);
 }
 
+// RDB loading sizes an empty table from the file's RESIZEDB hint: the
+// inserts that follow never start a rehash.
+TEST(HashTableTest, ReserveSizesAnEmptyTableAtOnce) {
+  Table t;
+  t.Reserve(3000);
+  EXPECT_FALSE(t.rehashing());
+  EXPECT_EQ(t.buckets(), 4096u);
+  for (int i = 0; i < 3000; ++i) {
+    Add(t, std::to_string(i));
+    ASSERT_FALSE(t.rehashing()) << i;
+  }
+  EXPECT_EQ(t.buckets(), 4096u);
+  // A table holding nodes is left alone.
+  t.Reserve(100000);
+  EXPECT_EQ(t.buckets(), 4096u);
+  // An emptied table that is smaller grows at once too.
+  Table u;
+  Add(u, "x");
+  Del(u, "x");
+  u.Reserve(5000);
+  EXPECT_FALSE(u.rehashing());
+  EXPECT_EQ(u.buckets(), 8192u);
+}
+
 TEST(HashTableTest, ShrinksUnderTenPercent) {
   Table t;
   for (int i = 0; i < 4096; ++i) Add(t, std::to_string(i));

@@ -35,7 +35,6 @@ using storage::ValueType;
 
 // Family-specific texts, checked against redis-server 7.0.15.
 constexpr std::string_view kErrNanOrInfinity = "ERR value is NaN or Infinity";
-constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
 // getRangeLongFromObjectOrReply's text for HRANDFIELD's count (sic).
 constexpr std::string_view kErrCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
@@ -367,7 +366,7 @@ void HRandFieldCommand(CommandContext& ctx) {
     // Redis refuses counts whose reply length (two per pair) could overflow.
     constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
     if (with_values && (count < -kHalf || count > kHalf)) {
-      ctx.reply->Error(kErrValueOutOfRange);
+      ctx.reply->Error(protocol::kErrValueOutOfRange);
       return;
     }
     RandomWithCount(ctx, count, with_values);

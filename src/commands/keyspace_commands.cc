@@ -23,6 +23,7 @@
 #include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
+#include "common/strings.h"
 #include "protocol/errors.h"
 #include "storage/list_value.h"
 
@@ -59,13 +60,6 @@ constexpr int64_t kSharedRefcount = std::numeric_limits<int32_t>::max();
 // lazyfree.c: a value whose freeing costs more than this many allocations is
 // handed to the background thread by UNLINK.
 constexpr size_t kLazyFreeThreshold = 64;
-
-// Redis's string2... helpers read their argument as a C string: an argument
-// ends at its first NUL byte (what "%s" prints and strtoul parses).
-std::string_view CString(std::string_view s) {
-  size_t nul = s.find('\0');
-  return nul == std::string_view::npos ? s : s.substr(0, nul);
-}
 
 // Redis's getIntFromObjectOrReply: an integer (string2ll rules) that fits an
 // int. With msg, both failures reply msg; without, the generic texts.
@@ -420,7 +414,7 @@ bool ParseExpireFlagsOrReply(CommandContext& ctx, uint32_t* flags) {
     } else if (OptionIs(opt, "lt")) {
       *flags |= kExpireLt;
     } else {
-      ctx.reply->Error("ERR Unsupported option " + std::string(CString(opt)));
+      ctx.reply->Error("ERR Unsupported option " + std::string(CStringView(opt)));
       return false;
     }
   }

@@ -77,12 +77,6 @@ void DeleteIfEmpty(CommandContext& ctx, std::string_view key, const ListValue* l
   ctx.Notify(kNotifyGeneric, "del", key);
 }
 
-bool ParseLongOrReply(CommandContext& ctx, std::string_view s, int64_t* out) {
-  if (StringToInt64(s, out)) return true;
-  ctx.reply->Error(protocol::kErrNotInteger);
-  return false;
-}
-
 // Redis's getPositiveLongFromObjectOrReply: a non-integer and a negative
 // value both get `msg`.
 bool ParseNonNegativeOrReply(CommandContext& ctx, std::string_view s, std::string_view msg,
@@ -291,7 +285,7 @@ void LIndexCommand(CommandContext& ctx) {
     return;
   }
   int64_t index;
-  if (!ParseLongOrReply(ctx, ctx.args[2], &index)) return;
+  if (!ParseInt64OrReply(ctx, ctx.args[2], &index)) return;
   size_t pos;
   if (!ResolveIndex(index, list->size(), &pos)) {
     ctx.reply->Null();
@@ -308,7 +302,7 @@ void LSetCommand(CommandContext& ctx) {
     return;
   }
   int64_t index;
-  if (!ParseLongOrReply(ctx, ctx.args[2], &index)) return;
+  if (!ParseInt64OrReply(ctx, ctx.args[2], &index)) return;
   size_t pos;
   if (!ResolveIndex(index, list->size(), &pos)) {
     ctx.reply->Error(protocol::kErrIndexOutOfRange);
@@ -336,7 +330,7 @@ bool ClampRange(int64_t start, int64_t stop, size_t size, size_t* first, size_t*
 
 void LRangeCommand(CommandContext& ctx) {
   int64_t start, stop;
-  if (!ParseLongOrReply(ctx, ctx.args[2], &start) || !ParseLongOrReply(ctx, ctx.args[3], &stop)) {
+  if (!ParseInt64OrReply(ctx, ctx.args[2], &start) || !ParseInt64OrReply(ctx, ctx.args[3], &stop)) {
     return;
   }
   ListValue* list;
@@ -351,7 +345,7 @@ void LRangeCommand(CommandContext& ctx) {
 
 void LTrimCommand(CommandContext& ctx) {
   int64_t start, stop;
-  if (!ParseLongOrReply(ctx, ctx.args[2], &start) || !ParseLongOrReply(ctx, ctx.args[3], &stop)) {
+  if (!ParseInt64OrReply(ctx, ctx.args[2], &start) || !ParseInt64OrReply(ctx, ctx.args[3], &stop)) {
     return;
   }
   std::string_view key = ctx.args[1];
@@ -416,7 +410,7 @@ void LInsertCommand(CommandContext& ctx) {
 
 void LRemCommand(CommandContext& ctx) {
   int64_t count;
-  if (!ParseLongOrReply(ctx, ctx.args[2], &count)) return;
+  if (!ParseInt64OrReply(ctx, ctx.args[2], &count)) return;
   std::string_view key = ctx.args[1];
   ListValue* list;
   if (!LookupListOrReply(ctx, key, false, &list)) return;
@@ -449,7 +443,7 @@ void LPosCommand(CommandContext& ctx) {
     std::string_view opt = ctx.args[j];
     const bool more = j + 1 < ctx.argc();
     if (OptionIs(opt, "rank") && more) {
-      if (!ParseLongOrReply(ctx, ctx.args[++j], &rank)) return;
+      if (!ParseInt64OrReply(ctx, ctx.args[++j], &rank)) return;
       if (rank == 0) {
         ctx.reply->Error(kErrRankZero);
         return;

@@ -5,21 +5,16 @@
 
 #include "commands/options.h"
 #include "common/numbers.h"
+#include "common/strings.h"
 #include "protocol/errors.h"
 
 namespace spindle::commands {
 namespace {
 
-// The argument as Redis's C string sees it: up to its first NUL byte.
-std::string_view CString(std::string_view s) {
-  size_t nul = s.find('\0');
-  return nul == std::string_view::npos ? s : s.substr(0, nul);
-}
-
 }  // namespace
 
 bool ParseScanCursor(std::string_view arg, uint64_t* out) {
-  std::string_view s = CString(arg);
+  std::string_view s = CStringView(arg);
   if (s.empty()) {
     *out = 0;
     return true;

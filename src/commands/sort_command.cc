@@ -45,6 +45,7 @@
 #include "commands/command_table.h"
 #include "commands/options.h"
 #include "common/numbers.h"
+#include "common/strings.h"
 #include "protocol/errors.h"
 #include "storage/hash_value.h"
 #include "storage/list_value.h"
@@ -63,12 +64,6 @@ using storage::ZSetValue;
 
 constexpr std::string_view kErrScoreConversion =
     "ERR One or more scores can't be converted into double";
-
-// The part of s before its first NUL byte: what C string functions see.
-std::string_view CString(std::string_view s) {
-  size_t nul = s.find('\0');
-  return nul == std::string_view::npos ? s : s.substr(0, nul);
-}
 
 struct SortOptions {
   bool desc = false;
@@ -103,7 +98,7 @@ bool ParseSortOptions(CommandContext& ctx, bool readonly, SortOptions* opts) {
       opts->store = ctx.args[++j];
     } else if (OptionIs(arg, "by") && left >= 1) {
       opts->by = ctx.args[++j];
-      if (CString(*opts->by).find('*') == std::string_view::npos) opts->dontsort = true;
+      if (CStringView(*opts->by).find('*') == std::string_view::npos) opts->dontsort = true;
     } else if (OptionIs(arg, "get") && left >= 1) {
       opts->gets.push_back(ctx.args[++j]);
     } else {
@@ -120,7 +115,7 @@ bool ParseSortOptions(CommandContext& ctx, bool readonly, SortOptions* opts) {
 // of the wrong type, or the field is absent.
 std::optional<std::string> LookupByPattern(CommandContext& ctx, std::string_view pattern,
                                            std::string_view element) {
-  const std::string_view cpat = CString(pattern);
+  const std::string_view cpat = CStringView(pattern);
   if (cpat == "#") return std::string(element);
   const size_t star = cpat.find('*');
   if (star == std::string_view::npos) return std::nullopt;
@@ -163,7 +158,7 @@ int CompareBinary(std::string_view a, std::string_view b) {
 
 // strcoll in the C locale: strcmp on the C strings.
 int CompareCollate(std::string_view a, std::string_view b) {
-  return CompareBinary(CString(a), CString(b));
+  return CompareBinary(CStringView(a), CStringView(b));
 }
 
 struct SortItem {

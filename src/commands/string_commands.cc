@@ -30,12 +30,6 @@ using storage::Value;
 // Redis's LCS refuses strings this long (its table indexes are uint32).
 constexpr size_t kLcsMaxLength = UINT32_MAX - 1;
 
-bool ParseInt64OrReply(CommandContext& ctx, std::string_view s, int64_t* out) {
-  if (StringToInt64(s, out)) return true;
-  ctx.reply->Error(protocol::kErrNotInteger);
-  return false;
-}
-
 // Redis's checkStringLength: the string that size + append bytes would make
 // must fit proto-max-bulk-len (and the sum must not overflow).
 bool CheckStringLengthOrReply(CommandContext& ctx, int64_t size, int64_t append) {

@@ -26,6 +26,7 @@
 #include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
+#include "common/strings.h"
 #include "protocol/errors.h"
 #include "storage/set_value.h"
 #include "storage/zset_value.h"
@@ -59,19 +60,6 @@ constexpr std::string_view kErrWeightNotFloat = "ERR weight value is not a float
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
 constexpr std::string_view kErrNumkeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrCount = "ERR count should be greater than 0";
-constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
-
-// Redis compares C strings: an argument ends at its first NUL.
-std::string_view CString(std::string_view s) {
-  size_t nul = s.find('\0');
-  return nul == std::string_view::npos ? s : s.substr(0, nul);
-}
-
-bool ParseInt64OrReply(CommandContext& ctx, std::string_view s, int64_t* out) {
-  if (StringToInt64(s, out)) return true;
-  ctx.reply->Error(protocol::kErrNotInteger);
-  return false;
-}
 
 // Redis's getRangeLongFromObjectOrReply with a custom message: any failure
 // (not a number, out of [min, max]) answers msg.
@@ -161,7 +149,7 @@ std::vector<Element> Collect(const ZSetValue& z, size_t start, size_t end, bool 
 // Redis's zslParseRange item: strtod over the C string (so leading blanks,
 // hex and "" are accepted, as strtod takes them), optionally after "(".
 bool ParseScoreItem(std::string_view arg, double* out, bool* exclusive) {
-  std::string s(CString(arg));
+  std::string s(CStringView(arg));
   const char* p = s.c_str();
   *exclusive = false;
   if (*p == '(') {
@@ -384,37 +372,52 @@ void ZCardCommand(CommandContext& ctx) {
   ctx.reply->Integer(z == nullptr ? 0 : static_cast<int64_t>(z->size()));
 }
 
-void ZCountCommand(CommandContext& ctx) {
-  ZScoreRange r;
-  if (!ParseScoreRange(ctx.args[2], ctx.args[3], &r)) {
-    ctx.reply->Error(protocol::kErrMinMaxNotFloat);
-    return;
+enum class RangeType { kAuto, kRank, kScore, kLex };
+
+// A score or lex interval (ZCOUNT, ZLEXCOUNT, ZRANGE BYSCORE / BYLEX,
+// ZREMRANGEBYSCORE / BYLEX ...), parsed with the error Redis answers.
+struct ValueRange {
+  RangeType type;  // kScore or kLex
+  ZScoreRange score;
+  ZLexRange lex;
+
+  explicit ValueRange(RangeType t) : type(t) {}
+  // Parses min / max; replies Redis's error and returns false if malformed.
+  bool ParseOrReply(CommandContext& ctx, std::string_view min, std::string_view max) {
+    if (type == RangeType::kScore) {
+      if (ParseScoreRange(min, max, &score)) return true;
+      ctx.reply->Error(protocol::kErrMinMaxNotFloat);
+    } else {
+      if (ParseLexRange(min, max, &lex)) return true;
+      ctx.reply->Error(protocol::kErrMinMaxNotLex);
+    }
+    return false;
   }
+  // The ranks [*first, *last) of z's elements inside (empty: last <= first).
+  void Ranks(const ZSetValue& z, size_t* first, size_t* last) const {
+    if (type == RangeType::kScore) {
+      *first = z.ScoreRangeBegin(score);
+      *last = z.ScoreRangeEnd(score);
+    } else {
+      *first = z.LexRangeBegin(lex);
+      *last = z.LexRangeEnd(lex);
+    }
+  }
+};
+
+// ZCOUNT and ZLEXCOUNT.
+void ZCountGeneric(CommandContext& ctx, RangeType type) {
+  ValueRange range(type);
+  if (!range.ParseOrReply(ctx, ctx.args[2], ctx.args[3])) return;
   ZSetValue* z;
   if (!LookupZSet(ctx, ctx.args[1], false, &z)) return;
-  if (z == nullptr) {
-    ctx.reply->Integer(0);
-    return;
-  }
-  size_t b = z->ScoreRangeBegin(r), e = z->ScoreRangeEnd(r);
+  size_t b = 0, e = 0;
+  if (z != nullptr) range.Ranks(*z, &b, &e);
   ctx.reply->Integer(e > b ? static_cast<int64_t>(e - b) : 0);
 }
 
-void ZLexCountCommand(CommandContext& ctx) {
-  ZLexRange r;
-  if (!ParseLexRange(ctx.args[2], ctx.args[3], &r)) {
-    ctx.reply->Error(protocol::kErrMinMaxNotLex);
-    return;
-  }
-  ZSetValue* z;
-  if (!LookupZSet(ctx, ctx.args[1], false, &z)) return;
-  if (z == nullptr) {
-    ctx.reply->Integer(0);
-    return;
-  }
-  size_t b = z->LexRangeBegin(r), e = z->LexRangeEnd(r);
-  ctx.reply->Integer(e > b ? static_cast<int64_t>(e - b) : 0);
-}
+void ZCountCommand(CommandContext& ctx) { ZCountGeneric(ctx, RangeType::kScore); }
+void ZLexCountCommand(CommandContext& ctx) { ZCountGeneric(ctx, RangeType::kLex); }
 
 void ZRankGeneric(CommandContext& ctx, bool reverse) {
   ZSetValue* z;
@@ -432,7 +435,6 @@ void ZRevRankCommand(CommandContext& ctx) { ZRankGeneric(ctx, true); }
 // ---------------------------------------------------------------------------
 // ZRANGE and its older forms, ZRANGESTORE (Redis's zrangeGenericCommand).
 
-enum class RangeType { kAuto, kRank, kScore, kLex };
 enum class Direction { kAuto, kForward, kReverse };
 
 void ZRangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType type,
@@ -477,28 +479,14 @@ void ZRangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType
   if (reverse && type != RangeType::kRank) std::swap(minidx, maxidx);
 
   int64_t start = 0, end = 0;
-  ZScoreRange score_range;
-  ZLexRange lex_range;
-  switch (type) {
-    case RangeType::kAuto:
-    case RangeType::kRank:
-      if (!ParseInt64OrReply(ctx, ctx.args[minidx], &start) ||
-          !ParseInt64OrReply(ctx, ctx.args[maxidx], &end)) {
-        return;
-      }
-      break;
-    case RangeType::kScore:
-      if (!ParseScoreRange(ctx.args[minidx], ctx.args[maxidx], &score_range)) {
-        ctx.reply->Error(protocol::kErrMinMaxNotFloat);
-        return;
-      }
-      break;
-    case RangeType::kLex:
-      if (!ParseLexRange(ctx.args[minidx], ctx.args[maxidx], &lex_range)) {
-        ctx.reply->Error(protocol::kErrMinMaxNotLex);
-        return;
-      }
-      break;
+  ValueRange range(type);
+  if (type == RangeType::kRank) {
+    if (!ParseInt64OrReply(ctx, ctx.args[minidx], &start) ||
+        !ParseInt64OrReply(ctx, ctx.args[maxidx], &end)) {
+      return;
+    }
+  } else if (!range.ParseOrReply(ctx, ctx.args[minidx], ctx.args[maxidx])) {
+    return;
   }
 
   ZSetValue* z;
@@ -513,13 +501,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType
       }
     } else {
       size_t first, last;
-      if (type == RangeType::kScore) {
-        first = z->ScoreRangeBegin(score_range);
-        last = z->ScoreRangeEnd(score_range);
-      } else {
-        first = z->LexRangeBegin(lex_range);
-        last = z->LexRangeEnd(lex_range);
-      }
+      range.Ranks(*z, &first, &last);
       // A negative offset skips everything (Redis's "while (offset--)").
       if (last > first && offset >= 0 && static_cast<uint64_t>(offset) < last - first) {
         size_t avail = last - first - static_cast<size_t>(offset);
@@ -603,20 +585,13 @@ void ZRemCommand(CommandContext& ctx) {
 
 void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
   int64_t start = 0, end = 0;
-  ZScoreRange score_range;
-  ZLexRange lex_range;
+  ValueRange range(type);
   if (type == RangeType::kRank) {
     if (!ParseInt64OrReply(ctx, ctx.args[2], &start) ||
         !ParseInt64OrReply(ctx, ctx.args[3], &end)) {
       return;
     }
-  } else if (type == RangeType::kScore) {
-    if (!ParseScoreRange(ctx.args[2], ctx.args[3], &score_range)) {
-      ctx.reply->Error(protocol::kErrMinMaxNotFloat);
-      return;
-    }
-  } else if (!ParseLexRange(ctx.args[2], ctx.args[3], &lex_range)) {
-    ctx.reply->Error(protocol::kErrMinMaxNotLex);
+  } else if (!range.ParseOrReply(ctx, ctx.args[2], ctx.args[3])) {
     return;
   }
   ZSetValue* z;
@@ -631,12 +606,8 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
       first = static_cast<size_t>(start);
       last = static_cast<size_t>(end) + 1;
     }
-  } else if (type == RangeType::kScore) {
-    first = z->ScoreRangeBegin(score_range);
-    last = z->ScoreRangeEnd(score_range);
   } else {
-    first = z->LexRangeBegin(lex_range);
-    last = z->LexRangeEnd(lex_range);
+    range.Ranks(*z, &first, &last);
   }
   size_t deleted = last > first ? z->RemoveRanks(first, last) : 0;
   if (deleted > 0) {
@@ -1078,7 +1049,7 @@ void ZRandMemberCommand(CommandContext& ctx) {
     if (ctx.argc() == 4) {
       withscores = true;
       if (l < -INT64_MAX / 2 || l > INT64_MAX / 2) {
-        ctx.reply->Error(kErrValueOutOfRange);
+        ctx.reply->Error(protocol::kErrValueOutOfRange);
         return;
       }
     }

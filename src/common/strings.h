@@ -17,6 +17,12 @@ namespace spindle {
 // space or the end. Returns nullopt on unbalanced quotes.
 std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
 
+// What Redis sees of an argument it formats or compares as a C string: the
+// bytes up to the first NUL.
+inline std::string_view CStringView(std::string_view s) {
+  return s.substr(0, s.find('\0'));
+}
+
 // ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);

@@ -1,18 +1,13 @@
 #include "protocol/errors.h"
 
+#include "common/strings.h"
+
 namespace spindle::protocol {
 namespace {
 
-// Redis formats these messages with %s from C strings: a NUL byte ends the
-// string there.
-std::string_view CString(std::string_view s) {
-  size_t nul = s.find('\0');
-  return nul == std::string_view::npos ? s : s.substr(0, nul);
-}
-
 // printf's "%.Ns".
 std::string_view Truncated(std::string_view s, size_t max) {
-  s = CString(s);
+  s = CStringView(s);
   return s.size() > max ? s.substr(0, max) : s;
 }
 
@@ -54,7 +49,7 @@ std::string UnknownCommandError(std::string_view name, std::span<const std::stri
 
 std::string WrongArityError(std::string_view full_name) {
   std::string s = "ERR wrong number of arguments for '";
-  s.append(CString(full_name));
+  s.append(CStringView(full_name));
   s.append("' command");
   return OneLine(std::move(s));
 }
@@ -67,7 +62,7 @@ std::string SubcommandHelpError(std::string_view head, std::string_view containe
   s.push_back('\'');
   s.append(Truncated(subcommand, 128));
   s.append("'. Try ");
-  for (char c : CString(container)) {
+  for (char c : CStringView(container)) {
     s.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
   }
   s.append(" HELP.");
@@ -86,14 +81,14 @@ std::string SubcommandSyntaxError(std::string_view container, std::string_view s
 
 std::string InvalidExpireTimeError(std::string_view full_name) {
   std::string s = "ERR invalid expire time in '";
-  s.append(CString(full_name));
+  s.append(CStringView(full_name));
   s.append("' command");
   return OneLine(std::move(s));
 }
 
 std::string SubscribeContextError(std::string_view full_name) {
   std::string s = "ERR Can't execute '";
-  s.append(CString(full_name));
+  s.append(CStringView(full_name));
   s.append(
       "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
       "context");

@@ -39,6 +39,7 @@ inline constexpr std::string_view kErrWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kErrSyntax = "ERR syntax error";
 inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
 inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kErrNotPositive = "ERR value is out of range, must be positive";
 inline constexpr std::string_view kErrIncrOverflow = "ERR increment or decrement would overflow";

@@ -104,10 +104,7 @@ struct Directive {
 // Value parsing helpers with Redis's exact acceptance rules.
 
 // Redis hands C strings to strtoll & co: an embedded NUL ends the value.
-std::string CStr(std::string_view s) {
-  size_t nul = s.find('\0');
-  return std::string(s.substr(0, nul));
-}
+std::string CStr(std::string_view s) { return std::string(CStringView(s)); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "common/strings.h"
 #include "server/client.h"
 
 namespace spindle::server {
@@ -59,7 +60,6 @@ SharedBytes BroadcastArray(const std::map<std::string, uint64_t>& keys, uint64_t
 
 // A prefix as Redis's error texts show it: printed with %s, so it ends at
 // its first NUL byte.
-std::string AsCString(std::string_view s) { return std::string(s.substr(0, s.find('\0'))); }
 
 // Redis's stringCheckPrefix: one is a prefix of the other.
 bool Overlap(std::string_view a, std::string_view b) {
@@ -182,8 +182,8 @@ std::optional<Tracking::PrefixCollision> Tracking::CheckPrefixes(
     if (t != nullptr) {
       for (const std::string& existing : t->prefixes) {
         if (Overlap(existing, prefixes[i])) {
-          return PrefixCollision{"ERR Prefix '" + AsCString(prefixes[i]) +
-                                     "' overlaps with an existing prefix '" + AsCString(existing) +
+          return PrefixCollision{"ERR Prefix '" + std::string(CStringView(prefixes[i])) +
+                                     "' overlaps with an existing prefix '" + std::string(CStringView(existing)) +
                                      "'. Prefixes for a single client must not overlap.",
                                  true};
         }
@@ -193,9 +193,9 @@ std::optional<Tracking::PrefixCollision> Tracking::CheckPrefixes(
       if (Overlap(prefixes[i], prefixes[j])) {
         // Redis returns the index i as its "ok" result here: only i == 0
         // stops CLIENT TRACKING.
-        return PrefixCollision{"ERR Prefix '" + AsCString(prefixes[i]) +
+        return PrefixCollision{"ERR Prefix '" + std::string(CStringView(prefixes[i])) +
                                    "' overlaps with another provided prefix '" +
-                                   AsCString(prefixes[j]) +
+                                   std::string(CStringView(prefixes[j])) +
                                    "'. Prefixes for a single client must not overlap.",
                                i == 0};
       }

@@ -14,7 +14,8 @@ from gen_common import Op, BINARY, weighted_generator, random_case
 FAMILY = "connection"
 
 COMMANDS = {"PING": -1, "ECHO": 2, "SELECT": 2, "AUTH": -2, "CLIENT": -2,
-            "COMMAND": -1, "CONFIG": -2, "HELLO": -1}
+            "COMMAND": -1, "CONFIG": -2, "HELLO": -1, "SLOWLOG": -2, "LATENCY": -2,
+            "RESET": 1, "MONITOR": 1}
 
 
 def gen_ping(rng, ctx):
@@ -203,9 +204,29 @@ def gen_config(rng, ctx):
                            ["CONFIG", "RESETSTAT", "x"]]))]
 
 
+def gen_diagnostics(rng, ctx):
+    """SLOWLOG, LATENCY and the client-control commands in the shapes whose
+    replies do not depend on timing: their errors, HELP, empty histories,
+    and the CLIENT NO-EVICT toggle."""
+    return [Op(rng.choice([
+        ["SLOWLOG", "GET", rng.choice(["x", "-2", "1.5", "", "99999999999999999999"])],
+        ["SLOWLOG", "GET", "1", "2"], ["SLOWLOG", "GET", "0"], ["SLOWLOG", "nosuch"],
+        ["SLOWLOG", "HELP"], ["SLOWLOG", "LEN", "x"], ["SLOWLOG"],
+        ["LATENCY", "HELP"], ["LATENCY", "nosuch"], ["LATENCY"],
+        ["LATENCY", "HISTORY", "nosuch-event"], ["LATENCY", "GRAPH", "nosuch-event"],
+        ["LATENCY", "RESET", "nosuch-event"], ["LATENCY", "HISTORY"],
+        ["CLIENT", "PAUSE"], ["CLIENT", "PAUSE", rng.choice(["x", "-1", "1.5", ""])],
+        ["CLIENT", "PAUSE", "10", rng.choice(["foo", "", "writes"])],
+        ["CLIENT", "PAUSE", "10", "WRITE", "extra"], ["CLIENT", "UNPAUSE", "x"],
+        ["CLIENT", "REPLY"], ["CLIENT", "REPLY", rng.choice(["foo", "", "onn"])],
+        ["CLIENT", "NO-EVICT", rng.choice(["on", "OFF", "maybe", ""])],
+        ["CLIENT", "NO-EVICT"], ["RESET", "x"], ["MONITOR", "x"],
+    ]))]
+
+
 GENERATORS = [
     (20, gen_ping), (20, gen_echo), (15, gen_select), (15, gen_unknown),
     (30, gen_wrong_arity), (8, gen_client), (5, gen_auth_hello), (6, gen_command),
-    (6, gen_config),
+    (6, gen_config), (6, gen_diagnostics),
 ]
 generate = weighted_generator(GENERATORS)

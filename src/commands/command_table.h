@@ -9,6 +9,7 @@
 // Thread: built at start-up, then read-only on the main thread.
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,6 +46,34 @@ struct BlockRequest {
   int64_t deadline_ms = 0;  // unix ms; 0 waits forever
 };
 
+// Propagation (Redis's call() with alsoPropagate, rewriteClientCommandVector
+// and preventCommandPropagation): what a command sends to the AOF (and, one
+// day, to replicas). The server propagates a command whose run changed the
+// dataset (the keyspace's dirty counter moved) in the form the client sent
+// it, in the client's database after the handler ran, unless the handler
+// said otherwise through these calls. Commands whose replay must not depend
+// on when it happens rewrite themselves the way Redis 7.0 does (a relative
+// TTL becomes PEXPIREAT / SET ... PXAT, SPOP becomes SREM, a served BLPOP
+// becomes LPOP ...).
+//
+// Order, as Redis 7.0: everything added with Also (and the DEL of every key
+// found expired while the command ran) goes first, the command's own form
+// last; when one top-level command (or EXEC) propagates more than one
+// command they are wrapped in MULTI / EXEC.
+class Propagator {
+ public:
+  virtual ~Propagator() = default;
+  // Replaces the command's own propagated form (it still goes only if the
+  // dataset changed). The views are copied before the call returns.
+  virtual void Rewrite(std::span<const std::string_view> argv) = 0;
+  // Propagates argv in database db as well, whatever the dirty counter says
+  // (alsoPropagate). Copied before the call returns.
+  virtual void Also(int db, std::span<const std::string_view> argv) = 0;
+  // The command's own form is not propagated (what it changed went through
+  // Also).
+  virtual void Prevent() = 0;
+};
+
 struct CommandContext {
   std::span<const std::string_view> args;  // args[0] is the command name
   protocol::ReplyBuilder* reply = nullptr;
@@ -67,7 +96,29 @@ struct CommandContext {
   // Non-null when the command may block (see BlockRequest).
   BlockRequest* block = nullptr;
 
+  // Null when nothing listens (no AOF): the calls below are then free, and
+  // a handler may test propagating() to skip formatting their arguments.
+  Propagator* propagator = nullptr;
+
   size_t argc() const { return args.size(); }
+
+  bool propagating() const { return propagator != nullptr; }
+  void RewritePropagated(std::initializer_list<std::string_view> argv) const {
+    if (propagator) propagator->Rewrite(std::span(argv.begin(), argv.size()));
+  }
+  void RewritePropagated(std::span<const std::string_view> argv) const {
+    if (propagator) propagator->Rewrite(argv);
+  }
+  // In the command's database (db->index()).
+  void AlsoPropagate(std::initializer_list<std::string_view> argv) const {
+    if (propagator) propagator->Also(db->index(), std::span(argv.begin(), argv.size()));
+  }
+  void AlsoPropagate(std::span<const std::string_view> argv) const {
+    if (propagator) propagator->Also(db->index(), argv);
+  }
+  void PreventPropagation() const {
+    if (propagator) propagator->Prevent();
+  }
 
   // What a write tells the rest of the server, at the moments Redis 7.0
   // calls signalModifiedKey and notifyKeyspaceEvent (storage/keyspace_events.h):

@@ -7,6 +7,8 @@ byte.
     difftest.py --ops 5000 --seed 42 --families strings,keys
     difftest.py --self-test --ops 5000          # redis vs redis: must be 0
     difftest.py --resp 3 --ops 5000             # every connection speaks RESP3
+    difftest.py --aof --ops 5000                # and compare what each op appends
+                                                # to the AOF (appendonly yes)
     difftest.py --seed 42 --replay 1234          # print ops 0..1234
     difftest.py --seed 42 --replay 1234 --replay-run   # and run them, showing
                                                  # both replies side by side
@@ -331,6 +333,190 @@ class Side:
             return "<unparsable reply: %s>" % e
 
 
+# ---------------------------------------------------------------- AOF
+AOF_INCR = os.path.join("appendonlydir", "appendonly.aof.1.incr.aof")
+# Arguments that hold an absolute unix time in ms the server computed from
+# its own clock: compared with this tolerance.
+AOF_TIME_TOLERANCE_MS = 2000
+# Runners that cross the servers (a DUMP of one restored into the other):
+# what each server appends then depends on the order the runner visits them.
+AOF_UNCOMPARABLE_MODES = {"dumpx"}
+# SPOP pops random members, different on each server: compared with the
+# members of its SREMs masked (how many, in which key, wrapped how).
+AOF_MASKED_MODES = {"spop"}
+
+
+def mask_random_members(entries):
+    return [(db, argv[:2] + [b"?"] if argv and argv[0].upper() == b"SREM" and len(argv) == 3
+             else argv) for db, argv in entries]
+
+
+def parse_aof(data):
+    """The commands in an AOF chunk as lists of bytes; a '#' annotation line
+    is kept as a one-element list. Raises ValueError on a bad format."""
+    cmds = []
+    i = 0
+    while i < len(data):
+        eol = data.index(b"\r\n", i)
+        line = data[i:eol]
+        i = eol + 2
+        if line.startswith(b"#"):
+            cmds.append([line])
+            continue
+        if not line.startswith(b"*"):
+            raise ValueError("bad AOF line %r" % line[:40])
+        argv = []
+        for _ in range(int(line[1:])):
+            eol = data.index(b"\r\n", i)
+            n = int(data[i + 1:eol])
+            argv.append(data[eol + 2:eol + 2 + n])
+            i = eol + 2 + n + 2
+        cmds.append(argv)
+    return cmds
+
+
+def aof_time_positions(argv):
+    """Positions of absolute times a server derived from its clock."""
+    name = argv[0].upper() if argv else b""
+    out = set()
+    if name == b"PEXPIREAT" and len(argv) >= 3:
+        out.add(2)
+    if name == b"SET":
+        for j in range(3, len(argv) - 1):
+            if argv[j].upper() == b"PXAT":
+                out.add(j + 1)
+    if name == b"RESTORE" and any(a.upper() == b"ABSTTL" for a in argv[4:]):
+        out.add(2)
+    return out
+
+
+def aof_entries(cmds, db):
+    """Commands as (db, argv), SELECTs applied (where a SELECT falls depends
+    on what else was written, not on the command)."""
+    out = []
+    for argv in cmds:
+        if len(argv) == 1 and argv[0].startswith(b"#"):
+            continue  # timestamp annotations: compared by the integration tests
+        if argv and argv[0].upper() == b"SELECT" and len(argv) == 2:
+            db = int(argv[1])
+            continue
+        out.append((db, argv))
+    return out, db
+
+
+def is_loose_del(db, argv, depth, had_ttl):
+    """A DEL / UNLINK of one key that is the DEL of a key found expired, as
+    far as the AOF can tell: a lone one, or one inside MULTI of a key that
+    had a TTL. When a command meets a key with a TTL before or after its
+    deadline depends on the microsecond each server runs it (the two set
+    their absolute times a few ms apart), so such DELs are compared as a
+    multiset over the run (loose_difference), not in place."""
+    if len(argv) != 2 or argv[0].upper() not in (b"DEL", b"UNLINK"):
+        return False
+    return depth == 0 or (db, argv[1]) in had_ttl
+
+
+def argv_equal(x, y):
+    if len(x) != len(y):
+        return False
+    times = aof_time_positions(x)
+    for j, (u, v) in enumerate(zip(x, y)):
+        if u == v:
+            continue
+        if j in times:
+            try:
+                if abs(int(u) - int(v)) <= AOF_TIME_TOLERANCE_MS:
+                    continue
+            except ValueError:
+                pass
+        return False
+    return True
+
+
+def split_loose(entries, had_ttl):
+    """(strict entries, loose DELs). A MULTI block left with at most one
+    command once its loose DELs are out loses its MULTI / EXEC: Redis wraps
+    a command with the DEL of a key it found expired."""
+    strict, loose = [], []
+    block = None  # entries of the open MULTI block
+    for db, argv in entries:
+        name = argv[0].upper() if argv else b""
+        if block is None and name == b"MULTI":
+            block = [(db, argv)]
+            continue
+        if is_loose_del(db, argv, 0 if block is None else 1, had_ttl):
+            loose.append((db, tuple(argv)))
+            continue
+        if block is None:
+            strict.append((db, argv))
+            continue
+        block.append((db, argv))
+        if name == b"EXEC":
+            inner = block[1:-1]
+            strict.extend(inner if len(inner) <= 1 else block)
+            block = None
+    if block is not None:
+        strict.extend(block)
+    return strict, loose
+
+
+def aof_equal(a, b):
+    """Two chunks of (db, argv) hold the same commands in the same order,
+    absolute times within the tolerance (lone DELs apart: see is_loose_del)."""
+    if len(a) != len(b):
+        return False
+    return all(da == db_ and argv_equal(x, y) for (da, x), (db_, y) in zip(a, b))
+
+
+class AofTail:
+    """What a server appended to its incr AOF file since the last read."""
+
+    def __init__(self, server):
+        self.path = os.path.join(server.workdir, AOF_INCR)
+        self.offset = 0
+        self.db = 0
+        self.loose = defaultdict(int)  # lone DELs seen, by (db, argv)
+        self.had_ttl = set()           # (db, key) that were given a TTL
+
+    def read_new(self, discard=False):
+        """(strict entries, raw bytes) appended since the last call (with
+        discard: skipped, lone DELs not counted either)."""
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            return [(-1, [b"<no file %s>" % AOF_INCR.encode()])], b""
+        # Only whole commands: a command is written with one write(2), but
+        # be safe against reading in the middle of one.
+        end = data.rfind(b"\r\n") + 2 if data else 0
+        try:
+            cmds = parse_aof(data[:end])
+        except (ValueError, IndexError):
+            return [], b""
+        self.offset += end
+        entries, self.db = aof_entries(cmds, self.db)
+        for db, argv in entries:
+            if aof_time_positions(argv) and len(argv) > 1:
+                self.had_ttl.add((db, argv[1]))
+        strict, loose = split_loose(entries, self.had_ttl)
+        if discard:
+            return [], b""
+        for e in loose:
+            self.loose[e] += 1
+        return strict, data[:end]
+
+
+def loose_difference(tails):
+    """Lone DELs one server wrote and the other did not (over the run),
+    except for keys that had a TTL: whether a command met such a key before
+    or after its deadline depends on the microsecond each server ran it."""
+    a, b = tails[0].loose, tails[1].loose
+    ttl = tails[0].had_ttl | tails[1].had_ttl
+    return {k: (a.get(k, 0), b.get(k, 0)) for k in set(a) | set(b)
+            if a.get(k, 0) != b.get(k, 0) and (k[0], k[1][1]) not in ttl}
+
+
 class Result:
     def __init__(self):
         self.counts = defaultdict(int)
@@ -359,9 +545,16 @@ def command_name(argv):
         return repr(argv[0])
 
 
-def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
+def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout, aof=False):
     ref.connect()
     test.connect()
+    tails = None
+    if aof:
+        # Keys expire only when a command meets them: the active cycle
+        # would add DELs at moments (and in an order) no stream controls.
+        for side in (ref, test):
+            side.conn.call([b"DEBUG", b"SET-ACTIVE-EXPIRE", b"0"])
+        tails = (AofTail(ref.server), AofTail(test.server))
     res = Result()
     transport_failures = 0
     known = set()
@@ -380,6 +573,19 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
             print("     %-8s %s" % (ref.label, show_reply(r1)), file=out)
             if not ok or r1 != r2:
                 print("     %-8s %s" % (test.label, show_reply(r2)), file=out)
+        if tails is not None and op.mode.split("/")[-1] in AOF_UNCOMPARABLE_MODES:
+            tails[0].read_new(discard=True)
+            tails[1].read_new(discard=True)
+        elif tails is not None:
+            (e1, a1), (e2, a2) = tails[0].read_new(), tails[1].read_new()
+            if op.mode.split("/")[-1] in AOF_MASKED_MODES:
+                e1, e2 = mask_random_members(e1), mask_random_members(e2)
+            aok = aof_equal(e1, e2)
+            res.add("AOF " + name, aok, (i, op.argv, a1, a2))
+            if verbose and (a1 or a2):
+                print("  %s AOF %-8s %r" % ("  " if aok else "!!", ref.label, a1), file=out)
+                if not aok:
+                    print("  !! AOF %-8s %r" % (test.label, a2), file=out)
         if not (isinstance(r1, str) or isinstance(r2, str)):
             transport_failures = 0
         else:
@@ -401,6 +607,15 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
             except OSError as e:
                 res.aborted = "cannot reconnect after op #%d: %s" % (i, e)
                 return res
+    if tails is not None:
+        tails[0].read_new()
+        tails[1].read_new()
+        diff = loose_difference(tails)
+        for (db, argv), (n1, n2) in sorted(diff.items())[:20]:
+            res.add("AOF lone DEL", False, (-1, list(argv), b"%d in db %d" % (n1, db),
+                                            b"%d in db %d" % (n2, db)))
+        if not diff:
+            res.add("AOF lone DEL", True, None)
     return res
 
 
@@ -469,13 +684,18 @@ def do_replay(args, seed, families):
 
 
 def start_pair(args):
-    ref_srv = servers.ServerProcess(args.redis, name="redis")
+    extra = []
+    if getattr(args, "aof", False):
+        # auto-aof-rewrite off: a rewrite would switch to a new incr file.
+        extra = ["--appendonly", "yes", "--appendfsync", "always",
+                 "--auto-aof-rewrite-percentage", "0"]
+    ref_srv = servers.ServerProcess(args.redis, name="redis", args=extra)
     if args.self_test:
-        test_srv = servers.ServerProcess(args.redis, name="redis-b")
+        test_srv = servers.ServerProcess(args.redis, name="redis-b", args=extra)
         test_label = "redis-b"
     else:
         test_srv = servers.ServerProcess(args.spindle, backend=args.backend,
-                                         name="spindle")
+                                         name="spindle", args=extra)
         test_label = "spindle"
     try:
         ref_srv.start()
@@ -510,6 +730,9 @@ def main(argv=None):
                    help="with --replay, run the sequence on fresh servers and show both replies")
     p.add_argument("--replay-bare", action="store_true",
                    help="with --replay, print only the commands (pipe into redis-cli)")
+    p.add_argument("--aof", action="store_true",
+                   help="run both servers with appendonly yes and compare, after each op, "
+                        "what it appended to the AOF (absolute times within 2 s)")
     p.add_argument("--verbose", "-v", action="store_true", help="print every command and reply")
     args = p.parse_args(argv)
 
@@ -534,7 +757,8 @@ def main(argv=None):
         return 2
     t0 = time.monotonic()
     try:
-        res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose)
+        res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose,
+                         aof=args.aof)
     finally:
         ref.server.stop()
         test.server.stop()

@@ -7,6 +7,8 @@ byte.
     difftest.py --ops 5000 --seed 42 --families strings,keys
     difftest.py --self-test --ops 5000          # redis vs redis: must be 0
     difftest.py --resp 3 --ops 5000             # every connection speaks RESP3
+    difftest.py --dirty --families sets,lists    # also compare each command's
+                                                 # change count (server.dirty)
     difftest.py --seed 42 --replay 1234          # print ops 0..1234
     difftest.py --seed 42 --replay 1234 --replay-run   # and run them, showing
                                                  # both replies side by side
@@ -331,6 +333,19 @@ class Side:
             return "<unparsable reply: %s>" % e
 
 
+def dirty_counter(side):
+    """Redis's server.dirty (INFO persistence rdb_changes_since_last_save);
+    None when the side cannot answer (the op left it in MULTI, or closed)."""
+    try:
+        raw = side.conn.call([b"INFO", b"persistence"])
+    except (OSError, ConnectionClosed, ValueError):
+        return None
+    for line in raw.split(b"\r\n"):
+        if line.startswith(b"rdb_changes_since_last_save:"):
+            return int(line.split(b":", 1)[1])
+    return None
+
+
 class Result:
     def __init__(self):
         self.counts = defaultdict(int)
@@ -359,9 +374,15 @@ def command_name(argv):
         return repr(argv[0])
 
 
-def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
+def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout,
+               check_dirty=False):
+    """check_dirty: after each op, also compare how much it moved the change
+    counter (AOF propagation follows it: a command that changed nothing must
+    not add to it, one that changed something must). The op's name is then
+    recorded with a "dirty" entry on mismatch."""
     ref.connect()
     test.connect()
+    dirty = (dirty_counter(ref), dirty_counter(test)) if check_dirty else None
     res = Result()
     transport_failures = 0
     known = set()
@@ -373,6 +394,17 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout):
         name = command_name(op.argv)
         if name not in known:
             name = "(unknown command)"
+        if check_dirty:
+            now = (dirty_counter(ref), dirty_counter(test))
+            # Multi-command runners (DUMPX restores one server's payload on
+            # the other) touch the two sides differently: not comparable.
+            if None not in now and None not in dirty and op.mode not in EXTRA_RUNNERS:
+                d1, d2 = now[0] - dirty[0], now[1] - dirty[1]
+                if ok and d1 != d2:
+                    ok = False
+                    r1 = b"%s(dirty +%d)" % (r1 if isinstance(r1, bytes) else b"", d1)
+                    r2 = b"%s(dirty +%d)" % (r2 if isinstance(r2, bytes) else b"", d2)
+            dirty = now
         res.add(name, ok, (i, op.argv, r1, r2),
                 is_error=isinstance(r1, bytes) and r1.startswith(b"-"))
         if verbose:
@@ -511,6 +543,9 @@ def main(argv=None):
     p.add_argument("--replay-bare", action="store_true",
                    help="with --replay, print only the commands (pipe into redis-cli)")
     p.add_argument("--verbose", "-v", action="store_true", help="print every command and reply")
+    p.add_argument("--dirty", action="store_true",
+                   help="also compare each command's change count (INFO "
+                        "rdb_changes_since_last_save); data families only")
     args = p.parse_args(argv)
 
     seed = args.seed if args.seed is not None else random.randrange(1 << 31)
@@ -534,7 +569,8 @@ def main(argv=None):
         return 2
     t0 = time.monotonic()
     try:
-        res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose)
+        res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose,
+                         check_dirty=args.dirty)
     finally:
         ref.server.stop()
         test.server.stop()

@@ -109,8 +109,7 @@ TEST_F(PropagationTest, GetExGoesAsPexpireatPersistOrDel) {
   h.Run({"set", "g", "1"});
   EXPECT_EQ(h.Propagate({"getex", "g", "ex", "100"}), Cmds{"PEXPIREAT g " + At(100000)});
   EXPECT_EQ(h.Propagate({"getex", "g", "px", "100000"}), Cmds{"PEXPIREAT g " + At(100000)});
-  EXPECT_EQ(h.Propagate({"getex", "g", "exat", "99999999999"}),
-            Cmds{"PEXPIREAT g 99999999999000"});
+  EXPECT_EQ(h.Propagate({"getex", "g", "exat", "99999999999"}), Cmds{"PEXPIREAT g 99999999999000"});
   EXPECT_EQ(h.Propagate({"getex", "g", "pxat", "99999999999999"}),
             Cmds{"PEXPIREAT g 99999999999999"});
   EXPECT_EQ(h.Propagate({"getex", "g", "persist"}), Cmds{"PERSIST g"});
@@ -129,8 +128,7 @@ TEST_F(PropagationTest, IncrByFloatGoesAsSetKeepTtlWithTheReply) {
   EXPECT_EQ(h.Propagate({"incrbyfloat", "f", "1.5"}), Cmds{"SET f 1.5 KEEPTTL"});
   EXPECT_EQ(h.Propagate({"incrbyfloat", "f", "1e3"}), Cmds{"SET f 1001.5 KEEPTTL"});
   // The stored text, long double rounding included (as the reply).
-  EXPECT_EQ(h.Propagate({"incrbyfloat", "f", "0.1"}),
-            Cmds{"SET f 1001.59999999999999998 KEEPTTL"});
+  EXPECT_EQ(h.Propagate({"incrbyfloat", "f", "0.1"}), Cmds{"SET f 1001.59999999999999998 KEEPTTL"});
   EXPECT_EQ(h.last_reply(), Bulk("1001.59999999999999998"));
   EXPECT_EQ(h.Propagate({"incrbyfloat", "z", "3.0e2"}), Cmds{"SET z 300 KEEPTTL"});
   EXPECT_EQ(h.Propagate({"incrbyfloat", "z", "0"}), Cmds{"SET z 300 KEEPTTL"});
@@ -213,8 +211,7 @@ TEST_F(PropagationTest, CopyMoveSwapdbGoAsSent) {
   EXPECT_EQ(h.Propagate({"copy", "k", "k2"}), Cmds{"copy k k2"});
   EXPECT_EQ(h.Propagate({"copy", "k", "k2"}), Cmds{});
   EXPECT_EQ(h.Propagate({"copy", "nokey", "k3"}), Cmds{});
-  EXPECT_EQ(h.Propagate({"copy", "k", "k3", "db", "1", "replace"}),
-            Cmds{"copy k k3 db 1 replace"});
+  EXPECT_EQ(h.Propagate({"copy", "k", "k3", "db", "1", "replace"}), Cmds{"copy k k3 db 1 replace"});
   EXPECT_EQ(h.Propagate({"move", "k", "2"}), Cmds{"move k 2"});
   EXPECT_EQ(h.Propagate({"move", "k", "2"}), Cmds{});
   EXPECT_EQ(h.last_dirty(), 0u);

@@ -89,6 +89,9 @@ struct CommandContext {
   // FLUSHALL / FLUSHDB without an option act as ASYNC.
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
+  // lazyfree-lazy-expire: a key EXPIRE / GETEX delete because its new time
+  // has passed is freed lazily and propagated as UNLINK (not DEL).
+  bool lazy_expire = false;
   // rdbcompression: whether DUMP compresses long strings with LZF.
   bool rdb_compression = true;
   // Collection encoding thresholds (never null inside a handler).

@@ -5,8 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/command_table.h"
+#include "commands/propagation.h"
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "persistence/dump_payload.h"
@@ -35,6 +37,11 @@ void DumpCommand(CommandContext& ctx) {
 
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds]
 //   [FREQ frequency]
+//
+// Propagation: a relative TTL goes as the absolute time in its place with
+// ABSTTL appended after the options as sent; a TTL already past that
+// deleted the replaced key goes as DEL key (even under
+// lazyfree-lazy-server-del, as Redis 7.0).
 void RestoreCommand(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
   bool replace = false, absttl = false;
@@ -101,6 +108,7 @@ void RestoreCommand(CommandContext& ctx) {
   if (ttl != 0 && ttl <= ctx.now_ms) {
     // Already expired: nothing is stored, but a replaced key is gone.
     if (deleted) {
+      ctx.RewritePropagated({"DEL", key});
       ctx.KeyModified(key);
       ctx.Notify(kNotifyGeneric, "del", key);
       ctx.keyspace->AddDirty(1);
@@ -109,7 +117,16 @@ void RestoreCommand(CommandContext& ctx) {
     return;
   }
   Value& stored = ctx.db->Set(key, std::move(*value));
-  if (ttl != 0) ctx.db->SetExpire(key, ttl);
+  if (ttl != 0) {
+    ctx.db->SetExpire(key, ttl);
+    if (!absttl && ctx.propagating()) {
+      IntArg abs_ms(ttl);
+      std::vector<std::string_view> argv(ctx.args.begin(), ctx.args.end());
+      argv[2] = abs_ms.view();
+      argv.push_back("ABSTTL");
+      ctx.RewritePropagated(argv);
+    }
+  }
   persistence::ApplyIdleOrFreq(
       stored, ctx.lfu_policy ? persistence::EvictionInfo::kLfu : persistence::EvictionInfo::kLru,
       lfu_freq, lru_idle, ctx.now_ms);

@@ -217,6 +217,9 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   ctx.KeyModified(ctx.args[1]);
   ctx.Notify(kNotifyHash, "hincrbyfloat", ctx.args[1]);
   ctx.keyspace->AddDirty(1);
+  // Propagated as HSET key field <the reply>, so that a replay cannot round
+  // or format differently.
+  ctx.RewritePropagated({"HSET", ctx.args[1], ctx.args[2], text});
 }
 
 // ---------------------------------------------------------------------------

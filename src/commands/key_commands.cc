@@ -71,6 +71,16 @@ bool ParseFlushOptionOrReply(CommandContext& ctx, bool* async) {
   return false;
 }
 
+// FLUSHDB and FLUSHALL are propagated even when there was nothing to
+// remove (Redis's forceCommandPropagation): a replica or an AOF replayed
+// over other data must end up empty as well. The command goes through Also
+// (propagated whatever the dirty counter says) instead of as itself.
+void ForcePropagation(CommandContext& ctx) {
+  if (!ctx.propagating()) return;
+  ctx.AlsoPropagate(ctx.args);
+  ctx.PreventPropagation();
+}
+
 void FlushDbCommand(CommandContext& ctx) {
   bool async;
   if (!ParseFlushOptionOrReply(ctx, &async)) return;
@@ -80,6 +90,7 @@ void FlushDbCommand(CommandContext& ctx) {
   ctx.db->observer().DatabaseFlushed(ctx.db->index());
   ctx.db->Clear(async ? &ctx.keyspace->freer() : nullptr);
   ctx.keyspace->AddDirty(removed);
+  ForcePropagation(ctx);
   ctx.reply->Ok();
 }
 
@@ -95,6 +106,7 @@ void FlushAllCommand(CommandContext& ctx) {
   ctx.keyspace->observer().DatabaseFlushed(-1);  // every database, keys still there
   ctx.keyspace->FlushAll(async ? &ctx.keyspace->freer() : nullptr);
   ctx.keyspace->AddDirty(removed);
+  ForcePropagation(ctx);
   ctx.reply->Ok();
 }
 

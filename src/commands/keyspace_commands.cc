@@ -20,6 +20,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/propagation.h"
 #include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
@@ -432,6 +433,11 @@ bool ParseExpireFlagsOrReply(CommandContext& ctx, uint32_t* flags) {
 // Redis's expireGenericCommand. `relative`: the time is added to now;
 // `seconds`: the argument is in seconds. Options are parsed before the time;
 // a time already past deletes the key (and replies 1).
+//
+// Propagation: a deleted key goes as DEL key (UNLINK under
+// lazyfree-lazy-expire); otherwise the command goes as PEXPIREAT key <ms>
+// followed by its options as sent. PEXPIREAT itself goes as sent, and the
+// time argument is rewritten only when it was relative or in seconds.
 void ExpireGeneric(CommandContext& ctx, std::string_view name, bool relative, bool seconds) {
   uint32_t flags = 0;
   if (!ParseExpireFlagsOrReply(ctx, &flags)) return;
@@ -477,11 +483,26 @@ void ExpireGeneric(CommandContext& ctx, std::string_view name, bool relative, bo
   // A time already past deletes the key: Redis reports a "del" (the command
   // is propagated as DEL), not an "expired".
   if (when <= ctx.now_ms) {
-    ctx.db->Delete(key, ctx.now_ms);
+    if (ctx.lazy_expire) {
+      int64_t expire = -1;
+      if (std::optional<Value> v = ctx.db->Take(key, ctx.now_ms, &expire)) {
+        FreeMaybeLazily(ctx, std::move(*v));
+      }
+    } else {
+      ctx.db->Delete(key, ctx.now_ms);
+    }
+    ctx.RewritePropagated({DeleteCommandName(ctx.lazy_expire), key});
     ctx.KeyModified(key);
     ctx.Notify(kNotifyGeneric, "del", key);
   } else {
     ctx.db->SetExpire(key, when);
+    if (ctx.propagating() && (relative || seconds)) {
+      IntArg ms(when);
+      std::vector<std::string_view> argv(ctx.args.begin(), ctx.args.end());
+      argv[0] = "PEXPIREAT";
+      argv[2] = ms.view();
+      ctx.RewritePropagated(argv);
+    }
     ctx.KeyModified(key);
     ctx.Notify(kNotifyGeneric, "expire", key);
   }

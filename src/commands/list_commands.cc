@@ -6,6 +6,11 @@
 // commands, the key's type first for others), because a client can observe
 // that order. A list that becomes empty is deleted; every write adds to the
 // dirty counter as Redis does (one per element pushed, popped or removed).
+//
+// Propagation: the blocking forms and LMPOP go as the non-blocking command
+// that does what they did (BLPOP -> LPOP key, BLMOVE -> LMOVE, BRPOPLPUSH ->
+// RPOPLPUSH, [B]LMPOP -> LPOP/RPOP key <popped>), whether they were served
+// at once or, blocked, when the server ran them again; the rest go as sent.
 
 #include <cmath>
 #include <cstdint>
@@ -17,6 +22,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/propagation.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
 #include "storage/list_value.h"
@@ -100,6 +106,7 @@ bool ParseEndOrReply(CommandContext& ctx, std::string_view s, End* end) {
 }
 
 const char* PopEvent(End end) { return end == End::kHead ? "lpop" : "rpop"; }
+std::string_view PopCommandName(End end) { return end == End::kHead ? "LPOP" : "RPOP"; }
 const char* PushEvent(End end) { return end == End::kHead ? "lpush" : "rpush"; }
 
 std::string Pop(ListValue* list, End end) {
@@ -557,6 +564,14 @@ void BlockingMove(CommandContext& ctx, End from, End to, std::string_view timeou
   if (!LookupListOrReply(ctx, src_key, false, &src)) return;
   if (src != nullptr) {
     MoveFromList(ctx, src_key, src, from, to);
+    // As Redis's immediate path, LMOVE keeps the directions as sent (the
+    // path that serves a blocked client later spells them "left" /
+    // "right"; here both paths are this one).
+    if (ctx.argc() == 6) {
+      ctx.RewritePropagated({"LMOVE", ctx.args[1], ctx.args[2], ctx.args[3], ctx.args[4]});
+    } else {
+      ctx.RewritePropagated({"RPOPLPUSH", ctx.args[1], ctx.args[2]});
+    }
     return;
   }
   BlockOrTimeout(ctx, {std::string(src_key)}, deadline, ImmediateReply::kNull);
@@ -592,6 +607,7 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
     ctx.Notify(kNotifyList, PopEvent(end), key);
     DeleteIfEmpty(ctx, key, list);
     ctx.KeyModified(key);
+    ctx.RewritePropagated({PopCommandName(end), key});
     return;
   }
   std::vector<std::string> keys(ctx.args.begin() + 1, ctx.args.end() - 1);
@@ -658,7 +674,11 @@ bool MPopServe(CommandContext& ctx, const MPopArgs& a, bool* replied) {
     if (list == nullptr) continue;
     ctx.reply->ArrayHeader(2);
     ctx.reply->Bulk(key);
-    PopRangeAndReply(ctx, key, list, a.end, a.count);
+    size_t popped = PopRangeAndReply(ctx, key, list, a.end, a.count);
+    if (ctx.propagating()) {
+      IntArg n(static_cast<int64_t>(popped));
+      ctx.RewritePropagated({PopCommandName(a.end), key, n.view()});
+    }
     *replied = true;
     return true;
   }

@@ -8,6 +8,10 @@
 //
 // Server.dirty accounting matches Redis's: one per member added or removed,
 // one per *STORE that stores or deletes the destination.
+//
+// Propagation: SPOP goes as what it removed (its choice is random): SREM key
+// member, one SREM per member for a count, DEL key when the whole set went.
+// The rest go as sent.
 
 #include <algorithm>
 #include <cstdint>
@@ -272,6 +276,15 @@ std::vector<std::string> DistinctRandomMembers(SetValue* set, size_t count) {
   return out;
 }
 
+// SPOP with a count that leaves members: one SREM key member per popped
+// member, in reply order (Redis 7.0 sends them one by one, so the server
+// wraps them in MULTI / EXEC), and not the SPOP itself.
+void PropagateAsSrems(CommandContext& ctx, std::string_view key, const SetValue& popped) {
+  if (!ctx.propagating()) return;
+  popped.ForEach([&](std::string_view m) { ctx.AlsoPropagate({"SREM", key, m}); });
+  ctx.PreventPropagation();
+}
+
 // SPOP key count (count already checked by the caller's arity test).
 void SpopWithCount(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
@@ -293,6 +306,8 @@ void SpopWithCount(CommandContext& ctx) {
   ctx.Notify(kNotifySet, "spop", key);
   if (n >= size) {
     ReplySetMembers(ctx, *set);
+    // DEL even under lazyfree-lazy-server-del, as Redis 7.0.
+    ctx.RewritePropagated({"DEL", key});
     ctx.db->Delete(key, ctx.now_ms);
     ctx.Notify(kNotifyGeneric, "del", key);
     ctx.KeyModified(key);
@@ -310,6 +325,7 @@ void SpopWithCount(CommandContext& ctx) {
       set->Remove(m);
     }
     ReplySetMembers(ctx, *set);
+    PropagateAsSrems(ctx, key, *set);
     *set = std::move(*kept);  // the key keeps its TTL (dbOverwrite)
     ctx.KeyModified(key);
     return;
@@ -319,7 +335,9 @@ void SpopWithCount(CommandContext& ctx) {
     std::string m = set->RandomMember();
     set->Remove(m);
     ctx.reply->Bulk(m);
+    ctx.AlsoPropagate({"SREM", key, m});
   }
+  ctx.PreventPropagation();
   ctx.KeyModified(key);
 }
 
@@ -342,6 +360,7 @@ void SpopCommand(CommandContext& ctx) {
   }
   std::string m = set->RandomMember();
   set->Remove(m);
+  ctx.RewritePropagated({"SREM", key, m});
   ctx.Notify(kNotifySet, "spop", key);
   if (set->empty()) {
     ctx.db->Delete(key, ctx.now_ms);

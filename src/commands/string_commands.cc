@@ -17,6 +17,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/propagation.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
 
@@ -152,6 +153,30 @@ bool ExpireMsOrReply(CommandContext& ctx, std::string_view command, std::string_
 // What SET-like commands answer on success and when NX/XX stops them.
 enum class SetReplies { kOkOrNull, kOneOrZero };
 
+// What setGenericCommand propagates in place of the command: with an
+// expire, SET key value PXAT <ms> (the relative forms must not depend on
+// when they are replayed; NX / XX / GET are dropped with the rest); with GET
+// and no expire, the command as sent without its GET arguments (a replica
+// has nobody to answer).
+void RewriteSetPropagation(CommandContext& ctx, uint32_t flags, std::string_view key,
+                           std::string_view value, const std::string_view* expire,
+                           int64_t when_ms) {
+  if (!ctx.propagating()) return;
+  if (expire != nullptr) {
+    IntArg ms(when_ms);
+    ctx.RewritePropagated({"SET", key, value, "PXAT", ms.view()});
+    return;
+  }
+  if (!(flags & kSetGet)) return;
+  std::vector<std::string_view> argv;
+  argv.reserve(ctx.argc());
+  for (size_t j = 0; j < ctx.argc(); ++j) {
+    if (j >= 3 && OptionIs(ctx.args[j], "get")) continue;  // it may be repeated
+    argv.push_back(ctx.args[j]);
+  }
+  ctx.RewritePropagated(argv);
+}
+
 // Redis's setGenericCommand. `expire` is null when the command has no
 // expire argument.
 void SetGeneric(CommandContext& ctx, std::string_view command, uint32_t flags, std::string_view key,
@@ -183,6 +208,7 @@ void SetGeneric(CommandContext& ctx, std::string_view command, uint32_t flags, s
     ctx.db->SetExpire(key, when_ms);
     ctx.Notify(kNotifyGeneric, "expire", key);
   }
+  RewriteSetPropagation(ctx, flags, key, value, expire, when_ms);
   if (!(flags & kSetGet)) {
     if (replies == SetReplies::kOneOrZero) {
       ctx.reply->Integer(1);
@@ -215,24 +241,30 @@ void PSetExCommand(CommandContext& ctx) {
 
 void GetCommand(CommandContext& ctx) { GetGeneric(ctx); }
 
+// Propagated as SET key value.
 void GetSetCommand(CommandContext& ctx) {
   if (!GetGeneric(ctx)) return;
   ctx.db->Set(ctx.args[1], Value::FromString(ctx.args[2]));
   ctx.keyspace->AddDirty(1);
   ctx.KeyModified(ctx.args[1]);
   ctx.Notify(kNotifyString, "set", ctx.args[1]);
+  ctx.RewritePropagated({"SET", ctx.args[1], ctx.args[2]});
 }
 
+// Propagated as DEL key (UNLINK under lazyfree-lazy-user-del).
 void GetDelCommand(CommandContext& ctx) {
   if (!GetGeneric(ctx)) return;
   if (ctx.db->Delete(ctx.args[1], ctx.now_ms)) {
+    ctx.RewritePropagated({DeleteCommandName(ctx.lazy_user_del), ctx.args[1]});
     ctx.keyspace->AddDirty(1);
     ctx.KeyModified(ctx.args[1]);
     ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
   }
 }
 
-// GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]
+// GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]. Never propagated as
+// sent: as PEXPIREAT key <ms>, as DEL key (UNLINK under lazyfree-lazy-expire)
+// when an absolute time has passed, or as PERSIST key.
 void GetExCommand(CommandContext& ctx) {
   uint32_t flags = 0;
   std::string_view expire_arg;
@@ -256,16 +288,22 @@ void GetExCommand(CommandContext& ctx) {
     // An absolute time already past deletes the key at once (a "del", not
     // an "expired" event).
     ctx.db->Delete(key, ctx.now_ms);
+    ctx.RewritePropagated({DeleteCommandName(ctx.lazy_expire), key});
     ctx.keyspace->AddDirty(1);
     ctx.KeyModified(key);
     ctx.Notify(kNotifyGeneric, "del", key);
   } else if (has_expire) {
     ctx.db->SetExpire(key, when_ms);
+    if (ctx.propagating()) {
+      IntArg ms(when_ms);
+      ctx.RewritePropagated({"PEXPIREAT", key, ms.view()});
+    }
     ctx.keyspace->AddDirty(1);
     ctx.KeyModified(key);
     ctx.Notify(kNotifyGeneric, "expire", key);
   } else if (flags & kSetPersist) {
     if (ctx.db->RemoveExpire(key)) {
+      ctx.RewritePropagated({"PERSIST", key});
       ctx.keyspace->AddDirty(1);
       ctx.KeyModified(key);
       ctx.Notify(kNotifyGeneric, "persist", key);
@@ -402,6 +440,9 @@ void IncrByFloatCommand(CommandContext& ctx) {
   ctx.keyspace->AddDirty(1);
   ctx.KeyModified(key);
   ctx.Notify(kNotifyString, "incrbyfloat", key);
+  // Propagated as SET key <the reply> KEEPTTL, so that a replay cannot
+  // round or format differently.
+  ctx.RewritePropagated({"SET", key, text, "KEEPTTL"});
 }
 
 // ---------------------------------------------------------------------------

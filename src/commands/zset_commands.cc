@@ -7,6 +7,10 @@
 // type), because a client can observe that order. Replies with scores use
 // ReplyBuilder::Double: a bulk "%.17g" string in RESP2, a double in RESP3;
 // RESP3 also nests member/score pairs where Redis does.
+//
+// Propagation: BZPOPMIN / BZPOPMAX go as ZPOPMIN / ZPOPMAX key, ZMPOP and
+// BZMPOP as ZPOPMIN / ZPOPMAX key <popped>, whether served at once or after
+// blocking; the rest go as sent.
 
 #include <algorithm>
 #include <cmath>
@@ -23,6 +27,7 @@
 
 #include "commands/command_table.h"
 #include "commands/options.h"
+#include "commands/propagation.h"
 #include "commands/scan_options.h"
 #include "common/glob.h"
 #include "common/numbers.h"
@@ -757,6 +762,7 @@ void BZPopGeneric(CommandContext& ctx, bool max) {
     return;
   }
   std::vector<Element> els = PopElements(ctx, keys[found], z, max, 1);
+  ctx.RewritePropagated({max ? "ZPOPMAX" : "ZPOPMIN", keys[found]});
   ctx.reply->ArrayHeader(3);
   ctx.reply->Bulk(keys[found]);
   ctx.reply->Bulk(els[0].member);
@@ -814,6 +820,10 @@ void ZMPopGeneric(CommandContext& ctx, bool blocking) {
     return;
   }
   std::vector<Element> els = PopElements(ctx, keys[found], z, max, static_cast<size_t>(count));
+  if (ctx.propagating()) {
+    IntArg n(static_cast<int64_t>(els.size()));
+    ctx.RewritePropagated({max ? "ZPOPMAX" : "ZPOPMIN", keys[found], n.view()});
+  }
   ReplyKeyAndElements(ctx, keys[found], els);
 }
 void ZMPopCommand(CommandContext& ctx) { ZMPopGeneric(ctx, false); }

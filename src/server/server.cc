@@ -555,6 +555,7 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       ctx.lfu_policy = settings_.lfu_policy;
       ctx.lazy_user_del = settings_.lazy_user_del;
       ctx.lazy_user_flush = settings_.lazy_user_flush;
+      ctx.lazy_expire = settings_.lazy_expire;
       ctx.limits = &settings_.limits;
       ctx.rdb_compression = settings_.rdb_compression;
       ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
@@ -657,6 +658,7 @@ void Server::RefreshSettings() {
   settings_.lfu_policy = config_.values().maxmemory_policy.find("lfu") != std::string::npos;
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
+  settings_.lazy_expire = get("lazyfree-lazy-expire") == "yes";
   settings_.rdb_compression = get("rdbcompression") == "yes";
   if (snapshots_) snapshots_->Refresh();
   settings_.enable_debug_command = get("enable-debug-command");

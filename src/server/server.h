@@ -72,6 +72,7 @@ struct RuntimeSettings {
   bool lfu_policy = false;
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
+  bool lazy_expire = false;
   bool rdb_compression = true;  // rdbcompression (DUMP, saves)
   std::string enable_debug_command = "no";  // no | yes | local
   storage::EncodingLimits limits;

@@ -9,6 +9,8 @@ byte.
     difftest.py --resp 3 --ops 5000             # every connection speaks RESP3
     difftest.py --aof --ops 5000                # and compare what each op appends
                                                 # to the AOF (appendonly yes)
+    difftest.py --dirty --families sets,lists    # also compare each command's
+                                                 # change count (server.dirty)
     difftest.py --seed 42 --replay 1234          # print ops 0..1234
     difftest.py --seed 42 --replay 1234 --replay-run   # and run them, showing
                                                  # both replies side by side
@@ -515,6 +517,17 @@ def loose_difference(tails):
     ttl = tails[0].had_ttl | tails[1].had_ttl
     return {k: (a.get(k, 0), b.get(k, 0)) for k in set(a) | set(b)
             if a.get(k, 0) != b.get(k, 0) and (k[0], k[1][1]) not in ttl}
+def dirty_counter(side):
+    """Redis's server.dirty (INFO persistence rdb_changes_since_last_save);
+    None when the side cannot answer (the op left it in MULTI, or closed)."""
+    try:
+        raw = side.conn.call([b"INFO", b"persistence"])
+    except (OSError, ConnectionClosed, ValueError):
+        return None
+    for line in raw.split(b"\r\n"):
+        if line.startswith(b"rdb_changes_since_last_save:"):
+            return int(line.split(b":", 1)[1])
+    return None
 
 
 class Result:
@@ -545,7 +558,13 @@ def command_name(argv):
         return repr(argv[0])
 
 
-def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout, aof=False):
+def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout,
+               check_dirty=False, aof=False):
+    """check_dirty: after each op, also compare how much it moved the change
+    counter (AOF propagation follows it: a command that changed nothing must
+    not add to it, one that changed something must). The op's name is then
+    recorded with a "dirty" entry on mismatch. aof: compare what each op
+    appended to the AOF (see AofTail)."""
     ref.connect()
     test.connect()
     tails = None
@@ -555,6 +574,7 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout, a
         for side in (ref, test):
             side.conn.call([b"DEBUG", b"SET-ACTIVE-EXPIRE", b"0"])
         tails = (AofTail(ref.server), AofTail(test.server))
+    dirty = (dirty_counter(ref), dirty_counter(test)) if check_dirty else None
     res = Result()
     transport_failures = 0
     known = set()
@@ -566,6 +586,17 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout, a
         name = command_name(op.argv)
         if name not in known:
             name = "(unknown command)"
+        if check_dirty:
+            now = (dirty_counter(ref), dirty_counter(test))
+            # Multi-command runners (DUMPX restores one server's payload on
+            # the other) touch the two sides differently: not comparable.
+            if None not in now and None not in dirty and op.mode not in EXTRA_RUNNERS:
+                d1, d2 = now[0] - dirty[0], now[1] - dirty[1]
+                if ok and d1 != d2:
+                    ok = False
+                    r1 = b"%s(dirty +%d)" % (r1 if isinstance(r1, bytes) else b"", d1)
+                    r2 = b"%s(dirty +%d)" % (r2 if isinstance(r2, bytes) else b"", d2)
+            dirty = now
         res.add(name, ok, (i, op.argv, r1, r2),
                 is_error=isinstance(r1, bytes) and r1.startswith(b"-"))
         if verbose:
@@ -734,6 +765,9 @@ def main(argv=None):
                    help="run both servers with appendonly yes and compare, after each op, "
                         "what it appended to the AOF (absolute times within 2 s)")
     p.add_argument("--verbose", "-v", action="store_true", help="print every command and reply")
+    p.add_argument("--dirty", action="store_true",
+                   help="also compare each command's change count (INFO "
+                        "rdb_changes_since_last_save); data families only")
     args = p.parse_args(argv)
 
     seed = args.seed if args.seed is not None else random.randrange(1 << 31)
@@ -758,7 +792,7 @@ def main(argv=None):
     t0 = time.monotonic()
     try:
         res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose,
-                         aof=args.aof)
+                         check_dirty=args.dirty, aof=args.aof)
     finally:
         ref.server.stop()
         test.server.stop()

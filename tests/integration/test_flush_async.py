@@ -96,3 +96,29 @@ def test_lazyfree_lazy_user_del(harness):
             assert _info_field(c, "lazyfreed_objects") == expected
         finally:
             c.close()
+
+
+def test_lazyfree_lazy_expire(harness):
+    """EXPIRE with a time already past deletes the key at once; under
+    lazyfree-lazy-expire a costly value is freed off the main thread (Redis's
+    dbAsyncDelete), and CONFIG SET switches it at run time."""
+    big_hash = [b"HSET", b"h"]
+    for i in range(1000):
+        big_hash += [b"f%d" % i, b"v"]
+    srv = harness.start()
+    c = RawConnection(srv.host, srv.port, timeout=60)
+    try:
+        assert c.call(big_hash) == b":1000\r\n"
+        assert c.call([b"EXPIRE", b"h", b"-1"]) == b":1\r\n"
+        assert c.call([b"EXISTS", b"h"]) == b":0\r\n"
+        assert _info_field(c, "lazyfreed_objects") == 0
+        assert c.call([b"CONFIG", b"SET", b"lazyfree-lazy-expire", b"yes"]) == b"+OK\r\n"
+        assert c.call(big_hash) == b":1000\r\n"
+        assert c.call([b"SET", b"s", b"v"]) == b"+OK\r\n"
+        assert c.call([b"PEXPIREAT", b"h", b"1"]) == b":1\r\n"
+        assert c.call([b"EXPIRE", b"s", b"0"]) == b":1\r\n"   # a string: freed at once
+        assert c.call([b"EXISTS", b"h", b"s"]) == b":0\r\n"
+        _wait_lazyfreed(c, 1)
+        assert _info_field(c, "lazyfreed_objects") == 1
+    finally:
+        c.close()

@@ -3,10 +3,13 @@
 // the families under test, a Keyspace, and a ReplyBuilder writing into a
 // ChunkedBuffer. Run() checks arity as the dispatcher does and returns the
 // raw RESP bytes of the reply. An EventRecorder on the keyspace keeps what
-// the last command reported (modified keys, keyspace events, flushes).
+// the last command reported (modified keys, keyspace events, flushes), and
+// a PropagationRecorder what it asked to propagate.
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -80,6 +83,54 @@ class EventRecorder : public storage::KeyspaceObserver {
   std::vector<std::string> log_;
 };
 
+// Records a command's Propagator calls and derives what the server would
+// propagate from them, by the contract in command_table.h: the Also entries
+// first, then the command's own form (as sent, or as rewritten) when the
+// dirty counter moved and the handler did not prevent it. Commands are
+// printed as their arguments joined by spaces, with "@<db> " in front of an
+// Also entry for a database other than 0.
+class PropagationRecorder : public Propagator {
+ public:
+  void Rewrite(std::span<const std::string_view> argv) override {
+    rewrite_ = Join(argv);
+    ++rewrites_;
+  }
+  void Also(int db, std::span<const std::string_view> argv) override {
+    also_.push_back((db == 0 ? "" : "@" + std::to_string(db) + " ") + Join(argv));
+  }
+  void Prevent() override { prevented_ = true; }
+
+  void Clear() {
+    rewrite_.reset();
+    rewrites_ = 0;
+    also_.clear();
+    prevented_ = false;
+  }
+  // What goes to the AOF for a command sent as `sent`.
+  std::vector<std::string> Propagated(std::span<const std::string_view> sent,
+                                      bool dirty_moved) const {
+    std::vector<std::string> out = also_;
+    if (dirty_moved && !prevented_) out.push_back(rewrite_ ? *rewrite_ : Join(sent));
+    return out;
+  }
+  int rewrites() const { return rewrites_; }
+
+  static std::string Join(std::span<const std::string_view> argv) {
+    std::string out;
+    for (std::string_view a : argv) {
+      if (!out.empty()) out += ' ';
+      out += a;
+    }
+    return out;
+  }
+
+ private:
+  std::optional<std::string> rewrite_;
+  int rewrites_ = 0;
+  std::vector<std::string> also_;
+  bool prevented_ = false;
+};
+
 class CommandHarness {
  public:
   CommandHarness() : keyspace_(16), reply_(&out_) {
@@ -96,6 +147,8 @@ class CommandHarness {
     std::vector<std::string_view> views(args.begin(), args.end());
     out_.Clear();
     events_.Clear();
+    propagation_.Clear();
+    const uint64_t dirty_before = keyspace_.dirty();
     const CommandSpec* spec = table_.Find(views[0]);
     if (spec == nullptr) return "-unknown command in test\r\n";
     if (!spec->ArityOk(views.size())) {
@@ -110,10 +163,31 @@ class CommandHarness {
       ctx.limits = &limits_;
       last_block_ = BlockRequest();
       ctx.block = allow_block_ ? &last_block_ : nullptr;
+      ctx.propagator = propagate_ ? &propagation_ : nullptr;
+      ctx.lazy_user_del = lazy_user_del_;
+      ctx.lazy_expire = lazy_expire_;
       spec->handler(ctx);
     }
+    last_dirty_ = keyspace_.dirty() - dirty_before;
+    last_propagated_.clear();
+    if (propagate_) last_propagated_ = propagation_.Propagated(views, last_dirty_ != 0);
     return out_.ToString();
   }
+
+  // How much the last Run() moved the dirty counter (server.dirty).
+  uint64_t last_dirty() const { return last_dirty_; }
+  // What the last Run() propagates (see PropagationRecorder), and a
+  // shorthand that runs a command and returns just that.
+  const std::vector<std::string>& propagated() const { return last_propagated_; }
+  std::vector<std::string> Propagate(std::vector<std::string> args) {
+    last_reply_ = Run(std::move(args));
+    return last_propagated_;
+  }
+  const PropagationRecorder& propagation() const { return propagation_; }
+  // Whether handlers see a propagator (on by default; off is AOF off).
+  void set_propagate(bool on) { propagate_ = on; }
+  void set_lazy_user_del(bool on) { lazy_user_del_ = on; }
+  void set_lazy_expire(bool on) { lazy_expire_ = on; }
 
   // What the last Run() reported to the keyspace observer (EventRecorder's
   // lines), and a shorthand that runs a command and returns just that.
@@ -151,6 +225,12 @@ class CommandHarness {
   bool allow_block_ = false;
   BlockRequest last_block_;
   std::string last_reply_;
+  PropagationRecorder propagation_;
+  bool propagate_ = true;
+  bool lazy_user_del_ = false;
+  bool lazy_expire_ = false;
+  uint64_t last_dirty_ = 0;
+  std::vector<std::string> last_propagated_;
 
  public:
   // Encoding thresholds handlers see; tests may lower them.

@@ -79,9 +79,9 @@ struct AofManifest {
   std::string NewIncr(std::string_view prefix);
   // markRewrittenIncrAofAsHistory: after a rewrite, every incr but the last
   // (the one the parent opened when the rewrite started) moves to history.
-  // Each moves to the front of history, the newest first, so history reads
-  // the rewritten incrs in ascending seq, then the old base, then the older
-  // history (what Redis writes).
+  // They go in front of history in ascending seq, so history reads: the
+  // rewritten incrs, the old base (NewBase put it first), the older history
+  // (Redis walks the incrs from the tail, each to the head of history).
   void MarkRewrittenIncrsAsHistory() { MarkRewrittenIncrsAsHistory(true); }
   // keep_last false: every incr moves (Redis does so when AOF is off, i.e.
   // a BGREWRITEAOF with appendonly no opened no new incr).
@@ -106,7 +106,8 @@ struct AofManifestError {
 // when given, says where (the line number where Redis's log gives one).
 // Lines are cut as fgets with Redis's 1025-byte buffer cuts them (at most
 // 1024 bytes including the '\n'); unknown keys are ignored; a repeated key's
-// last value counts; a history line does not move curr_*_seq.
+// last value counts; a history line does not move curr_*_seq. *out is
+// replaced on success only.
 Status ParseAofManifest(std::string_view text, AofManifest* out);
 Status ParseAofManifest(std::string_view text, AofManifest* out, AofManifestError* error);
 
@@ -156,7 +157,11 @@ class AofReader {
   // RDB preamble, or 0). Reads in bounded chunks; an argument is never
   // allocated before the bytes are there to fill it. Reads use pread, so
   // the fd's own offset does not matter and is not moved.
-  AofReader(int fd, uint64_t size, uint64_t start_offset);
+  AofReader(int fd, uint64_t size, uint64_t start_offset)
+      : AofReader(fd, size, start_offset, kChunk) {}
+  // The same with another chunk size (tests and the fuzzer use tiny ones to
+  // put chunk boundaries everywhere).
+  AofReader(int fd, uint64_t size, uint64_t start_offset, size_t chunk);
 
   enum class Result {
     kCommand,    // *argv holds the next command (views valid until Next again)
@@ -193,6 +198,7 @@ class AofReader {
   Result Fail(Result r) { return sticky_ = r; }
 
   int fd_;
+  size_t chunk_;
   uint64_t size_;
   uint64_t file_pos_;  // next byte pread reads
   std::unique_ptr<char[]> buf_;

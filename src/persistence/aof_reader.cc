@@ -20,8 +20,9 @@ constexpr int kMaxDigits = 20;
 
 }  // namespace
 
-AofReader::AofReader(int fd, uint64_t size, uint64_t start_offset)
+AofReader::AofReader(int fd, uint64_t size, uint64_t start_offset, size_t chunk)
     : fd_(fd),
+      chunk_(chunk == 0 ? 1 : chunk),
       size_(size),
       file_pos_(start_offset),
       begin_offset_(start_offset),
@@ -40,11 +41,11 @@ bool AofReader::Fill(size_t want) {
     // many large arguments is copied O(log n) times, never beyond what the
     // file can still fill.
     const uint64_t most = have + remaining;
-    size_t target = static_cast<size_t>(std::min<uint64_t>(kChunk, most));
+    size_t target = static_cast<size_t>(std::min<uint64_t>(chunk_, most));
     target = std::max(target, want);
     if (target > cap_) {
       target = std::max<size_t>(target, std::min<uint64_t>(cap_ * 2, most));
-    } else if (cap_ <= kChunk || target > kChunk) {
+    } else if (cap_ <= chunk_ || target > chunk_) {
       target = cap_;  // big enough: just move the bytes to the front
     }
     if (target != cap_) {
@@ -109,7 +110,7 @@ AofReader::Result AofReader::Next(std::vector<std::string_view>* argv) {
       // Nothing buffered: start over at the front, and give back the memory
       // a big command needed.
       begin_ = end_ = 0;
-      if (cap_ > kChunk) {
+      if (cap_ > chunk_) {
         buf_.reset();
         cap_ = 0;
       }

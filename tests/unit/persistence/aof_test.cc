@@ -437,19 +437,20 @@ TEST(AofManifestTest, Names) {
 struct ReadAll {
   std::vector<std::vector<std::string>> commands;
   std::vector<uint64_t> starts;  // last_command_offset after each
+  std::vector<uint64_t> ends;    // valid_up_to after each
   R end;
   uint64_t valid_up_to;
 };
 
-ReadAll ReadCommands(int fd, uint64_t size, uint64_t start = 0) {
-  AofReader reader(fd, size, start);
+ReadAll ReadCommands(int fd, uint64_t size, uint64_t start = 0, size_t chunk = AofReader::kChunk) {
+  AofReader reader(fd, size, start, chunk);
   ReadAll out;
   std::vector<std::string_view> argv;
   R r;
   while ((r = reader.Next(&argv)) == R::kCommand) {
     out.commands.push_back(Strings(argv));
     out.starts.push_back(reader.last_command_offset());
-    EXPECT_EQ(reader.valid_up_to(), reader.last_command_offset() + Cmd(argv).size());
+    out.ends.push_back(reader.valid_up_to());
   }
   out.end = r;
   out.valid_up_to = reader.valid_up_to();
@@ -459,9 +460,9 @@ ReadAll ReadCommands(int fd, uint64_t size, uint64_t start = 0) {
   return out;
 }
 
-ReadAll ReadBytes(std::string_view bytes, uint64_t start = 0) {
+ReadAll ReadBytes(std::string_view bytes, uint64_t start = 0, size_t chunk = AofReader::kChunk) {
   MemFile f(bytes);
-  return ReadCommands(f.fd(), bytes.size(), start);
+  return ReadCommands(f.fd(), bytes.size(), start, chunk);
 }
 
 TEST(AofReaderTest, ReadsCommandsAndSkipsAnnotations) {
@@ -477,8 +478,18 @@ TEST(AofReaderTest, ReadsCommandsAndSkipsAnnotations) {
   EXPECT_EQ(all.commands[2], (std::vector<std::string>{"SET", bin, big}));
   EXPECT_EQ(all.commands[3], (std::vector<std::string>{"PING"}));
   EXPECT_EQ(all.starts[0], 16u);
+  EXPECT_EQ(all.ends[0], 16u + Cmd({"SELECT", "0"}).size());
+  EXPECT_EQ(all.starts[1], all.ends[0]);
   EXPECT_EQ(all.starts[2], file.find("*3\r\n$3\r\nSET\r\n$6"));
+  EXPECT_EQ(all.ends[2], all.starts[2] + Cmd({"SET", bin, big}).size());
+  EXPECT_EQ(all.starts[3], all.ends[2]);
   EXPECT_EQ(all.valid_up_to, file.size());
+
+  // Leading zeros in a count are still decimal digits (Redis's atoi and
+  // strtol read them too).
+  all = ReadBytes("*02\r\n$03\r\nGET\r\n$001\r\nk\r\n");
+  EXPECT_EQ(all.end, R::kEnd);
+  EXPECT_EQ(all.commands, (std::vector<std::vector<std::string>>{{"GET", "k"}}));
 
   EXPECT_EQ(ReadBytes("").end, R::kEnd);
   EXPECT_EQ(ReadBytes("#only\r\n").end, R::kEnd);
@@ -508,10 +519,12 @@ TEST(AofReaderTest, ManyCommandsAcrossChunks) {
     }
   }
   ASSERT_GT(file.size(), 10 * AofReader::kChunk);
-  ReadAll all = ReadBytes(file);
-  EXPECT_EQ(all.end, R::kEnd);
-  EXPECT_EQ(all.commands, expected);
-  EXPECT_EQ(all.valid_up_to, file.size());
+  for (size_t chunk : {AofReader::kChunk, size_t{1000}, size_t{7}}) {
+    ReadAll all = ReadBytes(file, 0, chunk);
+    EXPECT_EQ(all.end, R::kEnd) << chunk;
+    EXPECT_EQ(all.commands, expected) << chunk;
+    EXPECT_EQ(all.valid_up_to, file.size()) << chunk;
+  }
 }
 
 TEST(AofReaderTest, StartOffsetAndPreamble) {
@@ -574,10 +587,13 @@ TEST(AofReaderTest, TruncatedAtEveryOffset) {
       }
       at = end;
     }
-    ReadAll all = ReadBytes(std::string_view(file).substr(0, cut));
-    ASSERT_EQ(all.commands.size(), whole) << "cut " << cut;
-    EXPECT_EQ(all.end, boundary ? R::kEnd : R::kTruncated) << "cut " << cut;
-    EXPECT_EQ(all.valid_up_to, valid) << "cut " << cut;
+    // Chunk boundaries everywhere too.
+    for (size_t chunk : {AofReader::kChunk, size_t{1}, size_t{3}, size_t{16}}) {
+      ReadAll all = ReadBytes(std::string_view(file).substr(0, cut), 0, chunk);
+      ASSERT_EQ(all.commands.size(), whole) << "cut " << cut << " chunk " << chunk;
+      EXPECT_EQ(all.end, boundary ? R::kEnd : R::kTruncated) << "cut " << cut;
+      EXPECT_EQ(all.valid_up_to, valid) << "cut " << cut;
+    }
     // The same when the file is shorter than the size it was announced with.
     MemFile shorter(std::string_view(file).substr(0, cut));
     ReadAll told = ReadCommands(shorter.fd(), file.size());

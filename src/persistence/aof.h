@@ -14,10 +14,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -77,20 +79,53 @@ struct AofManifest {
   std::string NewIncr(std::string_view prefix);
   // markRewrittenIncrAofAsHistory: after a rewrite, every incr but the last
   // (the one the parent opened when the rewrite started) moves to history.
-  void MarkRewrittenIncrsAsHistory();
+  // They go in front of history in ascending seq, so history reads: the
+  // rewritten incrs, the old base (NewBase put it first), the older history
+  // (Redis walks the incrs from the tail, each to the head of history).
+  void MarkRewrittenIncrsAsHistory() { MarkRewrittenIncrsAsHistory(true); }
+  // keep_last false: every incr moves (Redis does so when AOF is off, i.e.
+  // a BGREWRITEAOF with appendonly no opened no new incr).
+  void MarkRewrittenIncrsAsHistory(bool keep_last);
 };
 
-// aofLoadManifestFromFile's parser. Errors carry Redis's texts ("Invalid AOF
-// manifest file format", "Found duplicate base file information",
-// "Found a non-monotonic sequence number", "The AOF manifest file is
-// invalid format" ...) and the line number where Redis's log gives one.
-Status ParseAofManifest(std::string_view text, AofManifest* out);
+// Where a manifest error is, for Redis's log lines:
+//   *** FATAL AOF MANIFEST FILE ERROR ***
+//   Reading the manifest file, at line <line>      (only when line > 0)
+//   >>> '<content>'                                 (only when line > 0)
+//   <the status's message>
+struct AofManifestError {
+  int line = 0;         // 1-based, counting comment lines; 0 when Redis gives none
+  std::string content;  // the line, trimmed of " \t\r\n" as Redis logs it
+};
 
-// Reads and parses a manifest file. Missing: Status::NotFound.
+// aofLoadManifestFromFile's parser: Status::Corruption whose message is
+// Redis's text ("Found an empty AOF manifest", "The AOF manifest file
+// contains too long line", "Invalid AOF manifest file format", "File can't
+// be a path, just a filename", "Found duplicate base file information",
+// "Found a non-monotonic sequence number", "Unknown AOF file type"); *error,
+// when given, says where (the line number where Redis's log gives one).
+// Lines are cut as fgets with Redis's 1025-byte buffer cuts them (at most
+// 1024 bytes including the '\n'); unknown keys are ignored; a repeated key's
+// last value counts; a history line does not move curr_*_seq. *out is
+// replaced on success only.
+Status ParseAofManifest(std::string_view text, AofManifest* out);
+Status ParseAofManifest(std::string_view text, AofManifest* out, AofManifestError* error);
+
+// Reads and parses a manifest file. Missing: Status::NotFound; cannot be
+// opened: Status::IOError with strerror's text (Redis's "Fatal error: can't
+// open the AOF manifest file %s for reading: %s"); cannot be read:
+// Status::Corruption("Read AOF manifest failed") (logged under the FATAL
+// banner, as the parse errors).
 Status LoadAofManifestFile(const std::string& path, AofManifest* out);
+Status LoadAofManifestFile(const std::string& path, AofManifest* out, AofManifestError* error);
 
 // Writes the manifest crash-safely: "<dir>/temp-<manifest name>", fsync,
-// rename over "<dir>/<manifest name>", fsync of dir.
+// rename over "<dir>/<manifest name>", fsync of dir. On failure the
+// temporary file is removed, Redis's warning is logged ("Can't open the AOF
+// manifest file ...", "Error trying to write the temporary AOF manifest file
+// ...", "Fail to fsync the temp AOF file ...", "Error trying to rename the
+// temporary AOF manifest file ...", "Fail to fsync AOF directory ...") and
+// the status carries strerror's text.
 Status PersistAofManifest(const std::string& dir, const std::string& manifest_name,
                           const AofManifest& manifest);
 
@@ -101,31 +136,81 @@ std::string AofTempIncrName(std::string_view appendfilename);  // "temp-<name>.i
 // ---------------------------------------------------------------------------
 // Reading commands back (loadSingleAppendOnlyFile's parsing).
 
+// The format is strict: "*<n>\r\n" (n >= 1, decimal digits) then n times
+// "$<len>\r\n<len bytes>\r\n"; at a command boundary a line starting with
+// '#' is an annotation and skipped whole (one without its '\n' at the end of
+// the file ends the file cleanly, as in Redis). Anything else is kBadFormat;
+// the file ending anywhere inside a command (its header, a length line, a
+// bulk or its CRLF), or a bulk length running past the end of the file, is
+// kTruncated. Failures are sticky: Next repeats them.
+//
+// Memory: the file is read with pread in chunks of kChunk bytes into one
+// buffer that holds the current command; the buffer grows beyond kChunk
+// only for a command that needs it, never past what the rest of the file
+// could fill, and shrinks back once such a command is consumed. A corrupt
+// length therefore never allocates more than the file's size.
 class AofReader {
  public:
+  static constexpr size_t kChunk = 64 * 1024;
+
   // Over an open file (not owned) of size bytes, from start_offset (after an
   // RDB preamble, or 0). Reads in bounded chunks; an argument is never
-  // allocated before the bytes are there to fill it.
-  AofReader(int fd, uint64_t size, uint64_t start_offset);
+  // allocated before the bytes are there to fill it. Reads use pread, so
+  // the fd's own offset does not matter and is not moved.
+  AofReader(int fd, uint64_t size, uint64_t start_offset)
+      : AofReader(fd, size, start_offset, kChunk) {}
+  // The same with another chunk size (tests and the fuzzer use tiny ones to
+  // put chunk boundaries everywhere).
+  AofReader(int fd, uint64_t size, uint64_t start_offset, size_t chunk);
 
   enum class Result {
     kCommand,    // *argv holds the next command (views valid until Next again)
     kEnd,        // clean end of file
     kTruncated,  // the file ends inside a command (Redis's short read)
     kBadFormat,  // not an AOF ("Bad file format reading the append only file")
+    kReadError,  // read(2) failed: read_error() says why ("Unrecoverable error
+                 // reading the append only file %s: %s"); never to be cut
   };
   // The next command; '#' annotation lines are skipped.
   Result Next(std::vector<std::string_view>* argv);
 
   // The offset just past the last complete command (where a truncated file
-  // is cut, Redis's valid_up_to).
-  uint64_t valid_up_to() const;
+  // is cut, Redis's valid_up_to); start_offset before the first one.
+  uint64_t valid_up_to() const { return valid_up_to_; }
   // The offset of the first byte of the last command returned (where an
-  // unfinished MULTI is cut back to).
-  uint64_t last_command_offset() const;
+  // unfinished MULTI is cut back to); start_offset before the first one.
+  uint64_t last_command_offset() const { return last_command_offset_; }
+  // After kReadError: strerror's text.
+  const std::string& read_error() const { return read_error_; }
 
  private:
-  // (implementation's choice)
+  // Makes at least `want` bytes available from the current command's start
+  // (buf_ + begin_), reading more of the file; false when the file ends
+  // (or a read fails) first.
+  bool Ensure(size_t want) { return end_ - begin_ >= want || Fill(want); }
+  bool Fill(size_t want);
+  // What running out of bytes means: kTruncated, or kReadError.
+  Result Short() const { return read_error_.empty() ? Result::kTruncated : Result::kReadError; }
+  // The line "<c><digits>\r\n" whose first character (already checked) is
+  // at *at from begin_: kCommand with *value and *at moved past the line,
+  // or the failure.
+  Result ReadNumberLine(size_t* at, uint64_t* value);
+  Result Fail(Result r) { return sticky_ = r; }
+
+  int fd_;
+  size_t chunk_;
+  uint64_t size_;
+  uint64_t file_pos_;  // next byte pread reads
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t begin_ = 0;       // the current command's first byte
+  size_t end_ = 0;         // bytes read into buf_
+  uint64_t begin_offset_;  // file offset of buf_[begin_]
+  uint64_t valid_up_to_;
+  uint64_t last_command_offset_;
+  std::vector<std::pair<size_t, size_t>> spans_;  // (offset from begin_, len)
+  Result sticky_ = Result::kCommand;              // the failure, once failed
+  std::string read_error_;
 };
 
 // Whether a file's first bytes are an RDB preamble ("REDIS").

@@ -437,13 +437,13 @@ void AuxField(RdbWriter& w, std::string_view key, std::string_view value) {
   w.String(value);
 }
 
+}  // namespace
+
 void KeySaveDelay(int64_t delay_us) {
   if (delay_us == 0) return;
   if (delay_us < 0) delay_us = (std::rand() % -delay_us) == 0 ? 1 : 0;
   if (delay_us > 0) usleep(static_cast<useconds_t>(delay_us));
 }
-
-}  // namespace
 
 Status WriteRdb(storage::Keyspace& keyspace, RdbWriter& w) {
   const RdbSaveOptions& o = w.options();
@@ -454,7 +454,7 @@ Status WriteRdb(storage::Keyspace& keyspace, RdbWriter& w) {
   AuxField(w, "redis-bits", std::to_string(sizeof(void*) * 8));
   AuxField(w, "ctime", std::to_string(o.now_ms / 1000));
   AuxField(w, "used-mem", std::to_string(o.used_mem));
-  AuxField(w, "aof-base", "0");
+  AuxField(w, "aof-base", o.aof_base ? "1" : "0");
   for (int i = 0; i < keyspace.count() && w.status().ok(); ++i) {
     storage::Database& db = keyspace.db(i);
     if (db.size() == 0) continue;

@@ -47,6 +47,9 @@ struct RdbSaveOptions {
   // Elements at least this long get a PLAIN quicklist node of their own
   // (Redis's packed_threshold, 1 GiB).
   size_t plain_threshold = kQuicklistPackedThreshold;
+  // The aof-base AUX field: 1 in the RDB preamble of an AOF base file
+  // (Redis's RDBFLAGS_AOF_PREAMBLE), 0 in a plain snapshot.
+  bool aof_base = false;
 };
 
 class RdbWriter {
@@ -106,6 +109,11 @@ class RdbWriter {
 // A whole RDB file for the keyspace: magic, AUX fields, every non-empty
 // database (SELECTDB, RESIZEDB, its keys), EOF and checksum.
 Status WriteRdb(storage::Keyspace& keyspace, RdbWriter& writer);
+
+// rdb-key-save-delay after one key (Redis's debugDelay): sleeps delay_us
+// microseconds; a negative value sleeps 1 us with probability 1/-delay_us.
+// The AOF rewrite honours it too, as Redis's does.
+void KeySaveDelay(int64_t delay_us);
 
 // Redis's d2string: how a score is spelled inside a sorted-set listpack.
 std::string ScoreToListpackString(double score);

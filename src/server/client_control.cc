@@ -110,7 +110,7 @@ void Server::PauseClients(PauseType type, int64_t end_ms) {
     if (pause_type_ != PauseType::kNone) UnpauseClients();
     return int64_t{-1};
   });
-  keyspace_->set_expiry_paused(true);
+  keyspace_->set_expiry_mode(storage::ExpiryMode::kPaused);
 }
 
 void Server::UnpauseClients() {
@@ -120,7 +120,7 @@ void Server::UnpauseClients() {
     loop_->CancelTimer(pause_timer_);
     pause_timer_ = 0;
   }
-  keyspace_->set_expiry_paused(false);
+  keyspace_->set_expiry_mode(storage::ExpiryMode::kNormal);
   // Resume in the order the clients were postponed. A client may be
   // postponed again (a new pause from one of them): it goes to a new list.
   std::vector<uint64_t> ids;

@@ -17,7 +17,10 @@ void ServerKeyspaceObserver::KeyModified(int db, std::string_view key) {
 
 void ServerKeyspaceObserver::KeyEvent(uint32_t type, std::string_view event, std::string_view key,
                                       int db) {
-  if (type == storage::kNotifyExpired) expiring_ = true;
+  if (type == storage::kNotifyExpired) {
+    expiring_ = true;
+    server_->PropagateExpired(db, key);
+  }
   server_->notifications().KeyEvent(type, event, key, db);
 }
 

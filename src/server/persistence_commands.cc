@@ -1,5 +1,6 @@
-// SAVE, BGSAVE and LASTSAVE: the commands of RDB persistence (rdb.c's
-// saveCommand / bgsaveCommand, server.c's lastsaveCommand).
+// SAVE, BGSAVE, LASTSAVE and BGREWRITEAOF: the commands of persistence
+// (rdb.c's saveCommand / bgsaveCommand, server.c's lastsaveCommand, aof.c's
+// bgrewriteaofCommand).
 
 #include "commands/command_table.h"
 #include "common/strings.h"
@@ -41,21 +42,49 @@ void BgsaveCommand(CommandContext& ctx) {
     }
   }
   RdbSnapshots& snapshots = SnapshotsOf(ctx);
+  Server* server = ClientOf(ctx)->server();
   if (snapshots.child_active()) {
     ctx.reply->Error("ERR Background save already in progress");
     return;
   }
-  // Inside EXEC nothing may fork (Redis: server.in_exec): the cron will.
-  if (ClientOf(ctx)->in_multi()) {
-    snapshots.ScheduleBackgroundSave();
-    ctx.reply->SimpleString("Background saving scheduled");
+  // Another child (an AOF rewrite) runs, or EXEC runs (nothing may fork
+  // inside it): the cron starts the save later, if asked to.
+  if (server->HasActiveChild() || server->in_exec()) {
+    if (schedule || server->in_exec()) {
+      snapshots.ScheduleBackgroundSave();
+      ctx.reply->SimpleString("Background saving scheduled");
+    } else {
+      ctx.reply->Error(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+          "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    }
     return;
   }
-  (void)schedule;  // SCHEDULE only matters while another kind of child runs
   if (snapshots.StartBackgroundSave() == RdbSnapshots::BackgroundResult::kStarted) {
     ctx.reply->SimpleString("Background saving started");
   } else {
     ctx.reply->Error("ERR");
+  }
+}
+
+// BGREWRITEAOF (aof.c's bgrewriteaofCommand): works with appendonly no too
+// (it writes a base file).
+void BgrewriteaofCommand(CommandContext& ctx) {
+  switch (ClientOf(ctx)->server()->aof().StartRewriteCommand()) {
+    case Aof::RewriteResult::kInProgress:
+      ctx.reply->Error("ERR Background append only file rewriting already in progress");
+      break;
+    case Aof::RewriteResult::kScheduled:
+      ctx.reply->SimpleString("Background append only file rewriting scheduled");
+      break;
+    case Aof::RewriteResult::kStarted:
+      ctx.reply->SimpleString("Background append only file rewriting started");
+      break;
+    case Aof::RewriteResult::kFailed:
+      ctx.reply->Error(
+          "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+          "information.");
+      break;
   }
 }
 
@@ -76,6 +105,8 @@ void RegisterPersistenceCommands(commands::CommandTable* table) {
                   "O(N) where N is the total number of keys in all databases"));
   table->Add(Spec("bgsave", -1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0, BgsaveCommand,
                   "Asynchronously save the dataset to disk", "O(1)"));
+  table->Add(Spec("bgrewriteaof", 1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, 0,
+                  BgrewriteaofCommand, "Asynchronously rewrite the append-only file", "O(1)"));
   table->Add(Spec("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, kAclAdmin | kAclDangerous,
                   LastsaveCommand, "Get the UNIX time stamp of the last successful save to disk",
                   "O(1)"));

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "persistence/rdb_file.h"
+#include "server/fork_child.h"
 #include "server/server.h"
 #include "server/version.h"
 
@@ -29,21 +30,6 @@ int64_t NowSeconds() { return Clock::NowMs() / 1000; }
 uint64_t UsedMemory() {
   struct mallinfo2 mi = mallinfo2();
   return mi.uordblks + mi.hblkhd;
-}
-
-// The child's private dirty memory: pages it wrote plus pages the parent
-// copied away from it since the fork (Redis's zmalloc_get_private_dirty).
-uint64_t PrivateDirtyBytes() {
-  FILE* f = std::fopen("/proc/self/smaps_rollup", "r");
-  if (f == nullptr) return 0;
-  char line[256];
-  uint64_t total = 0;
-  while (std::fgets(line, sizeof(line), f)) {
-    unsigned long long kb;
-    if (std::sscanf(line, "Private_Dirty: %llu kB", &kb) == 1) total += kb * 1024;
-  }
-  std::fclose(f);
-  return total;
 }
 
 }  // namespace
@@ -185,7 +171,7 @@ RdbSnapshots::BackgroundResult RdbSnapshots::StartBackgroundSave() {
     if (pipe_fds[0] != -1) close(pipe_fds[0]);
     RunChild(pipe_fds[1]);
   }
-  latest_fork_usec_ = MonotonicUs() - start;
+  const int64_t fork_usec = MonotonicUs() - start;
   if (pipe_fds[1] != -1) close(pipe_fds[1]);
   if (pid < 0) {
     const int err = errno;
@@ -194,7 +180,7 @@ RdbSnapshots::BackgroundResult RdbSnapshots::StartBackgroundSave() {
     LOG_WARNING("Can't save in background: fork: %s", std::strerror(err));
     return BackgroundResult::kForkFailed;
   }
-  ++total_forks_;
+  RecordFork(fork_usec);
   LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
   child_pid_ = pid;
   cow_fd_ = pipe_fds[0];
@@ -205,22 +191,12 @@ RdbSnapshots::BackgroundResult RdbSnapshots::StartBackgroundSave() {
 void RdbSnapshots::RunChild(int cow_fd) {
   // The child only writes the file. A signal that stops the server must
   // stop it too, and SIGUSR1 is how SHUTDOWN and FLUSHALL kill it.
-  signal(SIGTERM, SIG_DFL);
-  signal(SIGINT, SIG_DFL);
-  signal(SIGUSR1, SIG_DFL);
-  SetLogRole('C');
-  server_->CloseListenersInChild();
+  StartForkedChild(server_);
   Status st = persistence::SaveRdbFile(server_->keyspace(), server_->cfg().dbfilename,
                                        SaveOptions(), FileOptions());
   if (st.ok()) {
     LOG_NOTICE("DB saved on disk");
-    const uint64_t cow = PrivateDirtyBytes();
-    const unsigned long long mb = cow / (1024 * 1024);
-    LOG_NOTICE("Fork CoW for RDB: current %llu MB, peak %llu MB, average %llu MB", mb, mb, mb);
-    if (cow_fd != -1) {
-      ssize_t ignored = write(cow_fd, &cow, sizeof(cow));
-      (void)ignored;
-    }
+    ReportChildCow(cow_fd, "RDB");
   }
   _exit(st.ok() ? 0 : 1);
 }
@@ -234,8 +210,7 @@ void RdbSnapshots::ChildDone(int status) {
     keyspace.set_dirty(dirty >= dirty_before_bgsave_ ? dirty - dirty_before_bgsave_ : 0);
     lastsave_ = now;
     last_bgsave_ok_ = true;
-    uint64_t cow = 0;
-    if (cow_fd_ != -1 && read(cow_fd_, &cow, sizeof(cow)) == sizeof(cow)) last_cow_bytes_ = cow;
+    if (uint64_t cow = ReadChildCow(cow_fd_); cow != 0) last_cow_bytes_ = cow;
   } else if (WIFEXITED(status)) {
     LOG_WARNING("Background saving error");
     last_bgsave_ok_ = false;
@@ -266,6 +241,8 @@ void RdbSnapshots::Cron() {
     }
     return;
   }
+  // One child at a time: an AOF rewrite must end first.
+  if (server_->HasActiveChild()) return;
   const bool may_retry = now - lastbgsave_try_ > kBgsaveRetryDelaySeconds || last_bgsave_ok_;
   const uint64_t dirty = server_->keyspace().dirty();
   for (const SaveRule& rule : rules_) {
@@ -336,16 +313,6 @@ std::vector<std::pair<std::string, std::string>> RdbSnapshots::InfoFields() cons
       {"rdb_last_cow_size", n(last_cow_bytes_)},
       {"rdb_last_load_keys_expired", n(last_load_keys_expired_)},
       {"rdb_last_load_keys_loaded", n(last_load_keys_loaded_)},
-      {"aof_enabled", "0"},
-      {"aof_rewrite_in_progress", "0"},
-      {"aof_rewrite_scheduled", "0"},
-      {"aof_last_rewrite_time_sec", "-1"},
-      {"aof_current_rewrite_time_sec", "-1"},
-      {"aof_last_bgrewrite_status", "ok"},
-      {"aof_rewrites", "0"},
-      {"aof_rewrites_consecutive_failures", "0"},
-      {"aof_last_write_status", "ok"},
-      {"aof_last_cow_size", "0"},
       {"module_fork_in_progress", "0"},
       {"module_fork_last_cow_size", "0"},
   };

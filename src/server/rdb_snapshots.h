@@ -92,10 +92,24 @@ class RdbSnapshots {
   // The snapshot size of one value (DEBUG OBJECT's serializedlength).
   size_t SerializedLength(const storage::Value& v) const;
 
-  // INFO: the Persistence section's fields in Redis 7.0's order, and two
-  // Stats fields.
+  // INFO: the Persistence section's RDB fields in Redis 7.0's order (then
+  // module_fork_*; the server puts the AOF's between), and two Stats fields.
   std::vector<std::pair<std::string, std::string>> InfoFields() const;
   int64_t latest_fork_usec() const { return latest_fork_usec_; }
+  // Any fork of the server (the AOF rewrite's too) counts in latest_fork_usec
+  // and total_forks.
+  void RecordFork(int64_t usec) {
+    latest_fork_usec_ = usec;
+    ++total_forks_;
+  }
+  // The options an AOF base with an RDB preamble is written with (the aux
+  // field aof-base 1), and those an AOF's RDB part is loaded with.
+  persistence::RdbSaveOptions AofBaseSaveOptions() const {
+    persistence::RdbSaveOptions o = SaveOptions();
+    o.aof_base = true;
+    return o;
+  }
+  persistence::RdbLoadOptions LoadOptionsForAof() const { return LoadOptions(); }
   uint64_t total_forks() const { return total_forks_; }
   // LASTSAVE: unix seconds of the last successful save (start-up time
   // before any).

@@ -129,10 +129,11 @@ void Server::RegisterCommands() {
   RegisterConnectionCommands(&commands_);
   RegisterServerCommands(&commands_);
   RegisterPersistenceCommands(&commands_);
-  flushall_ = commands_.Find("flushall");
   RegisterTransactionCommands(&commands_);
   RegisterDiagnosticCommands(&commands_);
   RegisterPubSubCommands(&commands_);
+  flushall_ = commands_.Find("flushall");
+  exec_ = commands_.Find("exec");
 }
 
 Status Server::Start() {
@@ -147,6 +148,7 @@ Status Server::Start() {
   loop_ = std::make_unique<net::EventLoop>(std::move(poller), cfg.maxclients + 128 + 32);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
   snapshots_ = std::make_unique<RdbSnapshots>(this);
+  aof_ = std::make_unique<Aof>(this);
   pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
   notifications_ = std::make_unique<Notifications>(pubsub_.get());
   tracking_ = std::make_unique<Tracking>([this](uint64_t id) { return FindClient(id); },
@@ -276,6 +278,10 @@ bool Server::PrepareShutdown(int flags) {
   LOG_WARNING("User requested shutdown...");
   // A saving child could overwrite the final snapshot: it goes first.
   snapshots_->KillChild();
+  if (!aof_->PrepareShutdown(flags & kShutdownForce)) {
+    LOG_WARNING("Errors trying to shut down the server. Check the logs for more information.");
+    return false;
+  }
   if ((snapshots_->has_save_rules() && !(flags & kShutdownNoSave)) || (flags & kShutdownSave)) {
     LOG_NOTICE("Saving the final RDB snapshot before exiting.");
     if (!snapshots_->Save().ok()) {
@@ -460,6 +466,32 @@ void Server::QueueWrite(Client* c) {
   }
 }
 
+// Propagation: what one command run asks for (see commands::Propagator).
+class Server::CallPropagator final : public commands::Propagator {
+ public:
+  explicit CallPropagator(Server* server) : server_(server) {}
+  void Rewrite(std::span<const std::string_view> argv) override {
+    owned_.assign(argv.begin(), argv.end());
+    views_.assign(owned_.begin(), owned_.end());
+    rewritten_ = true;
+  }
+  void Also(int db, std::span<const std::string_view> argv) override {
+    server_->AddPropagated(db, argv);
+  }
+  void Prevent() override { prevented_ = true; }
+
+  bool rewritten() const { return rewritten_; }
+  bool prevented() const { return prevented_; }
+  std::span<const std::string_view> argv() const { return views_; }
+
+ private:
+  Server* server_;
+  std::vector<std::string> owned_;
+  std::vector<std::string_view> views_;
+  bool rewritten_ = false;
+  bool prevented_ = false;
+};
+
 void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   // Each command sees the time it runs at, as Redis's call() refreshes its
   // cached time per top-level command: in a pipeline, a TTL can pass between
@@ -532,6 +564,8 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       RejectCommand(c, cmd, protocol::kErrNoAuth);
     } else if (snapshots_->WritesRefused() && IsWriteOrPing(c, cmd)) {
       RejectCommand(c, cmd, kErrMisconf);
+    } else if (aof_->write_failed() && IsWriteOrPing(c, cmd)) {
+      RejectCommand(c, cmd, aof_->WriteErrorText());
     } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
       RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
     } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
@@ -559,6 +593,11 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       ctx.limits = &settings_.limits;
       ctx.rdb_compression = settings_.rdb_compression;
       ctx.block = (cmd->flags & commands::kCmdBlocking) ? block : nullptr;
+      CallPropagator propagator(this);
+      const bool propagate = propagating();
+      if (propagate) ctx.propagator = &propagator;
+      const uint64_t dirty_before = keyspace_->dirty();
+      ++call_depth_;
       // CLIENT LIST shows the running command (EXEC while it runs its queue).
       if (!in_exec_) c->set_last_command(cmd->name);
       uint64_t errors_in = reply.errors_written();
@@ -569,6 +608,20 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       tracking_->set_executing(true);
       cmd->handler(ctx);
       tracking_->set_executing(outer_executing);
+      --call_depth_;
+      // Redis's call(): a command that changed the dataset is propagated
+      // (EXEC's own change is its commands', propagated one by one).
+      if (propagate && keyspace_->dirty() > dirty_before && !propagator.prevented() &&
+          cmd != exec_) {
+        std::span<const std::string_view> own = propagator.rewritten() ? propagator.argv() : args;
+        // The common case, one command alone, goes to the AOF without a copy.
+        if (call_depth_ == 0 && also_propagate_.empty()) {
+          aof_->Feed(c->db_index(), own);
+        } else {
+          AddPropagated(c->db_index(), own);
+        }
+      }
+      if (call_depth_ == 0 && !also_propagate_.empty()) PropagatePending();
       if (cmd == flushall_ && reply.errors_written() == errors_in) snapshots_->AfterFlushAll();
       const int64_t duration_us = MonotonicUs() - started;
       // Client-side caching: the keys a read-only command read may now be
@@ -661,6 +714,7 @@ void Server::RefreshSettings() {
   settings_.lazy_expire = get("lazyfree-lazy-expire") == "yes";
   settings_.rdb_compression = get("rdbcompression") == "yes";
   if (snapshots_) snapshots_->Refresh();
+  if (aof_) aof_->Refresh();
   settings_.enable_debug_command = get("enable-debug-command");
   if (notifications_) notifications_->set_flags(config_.notify_keyspace_events_flags());
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
@@ -705,6 +759,9 @@ void Server::ResetStats() {
 
 void Server::HandleWritable(Client* c) {
   if (c->close_asap()) return;
+  // Under appendfsync always, replies to this iteration's writes may be in
+  // c's output already: the AOF goes to disk first.
+  if (aof_->must_flush_before_replies()) aof_->Flush(false);
   WriteToClient(c, true);
 }
 
@@ -767,6 +824,9 @@ void Server::BeforeSleep() {
   // Client-side caching in BCAST mode: what this iteration modified, one
   // message per prefix, written with the replies below.
   tracking_->BroadcastPending();
+  // The AOF is written (and under appendfsync always, fsynced) before any
+  // reply: a client never hears of a write the file does not hold.
+  aof_->Flush(false);
   // Replies are written here, right before the loop sleeps, so most of them
   // go out with one writev and no write-readiness round trip (Redis's
   // handleClientsWithPendingWrites).
@@ -808,6 +868,7 @@ int64_t Server::Cron() {
   // Even an idle server gets under a lowered tracking-table-max-keys.
   LimitTrackingTable();
   snapshots_->Cron();
+  aof_->Cron();
   FreeClosedClients();
   int hz = config_.values().hz;
   if (hz < 1) hz = 1;
@@ -885,6 +946,15 @@ Status Server::ApplyConfigChange(std::string_view name) {
       return Status::IOError(name == "port" ? "Unable to listen on this port. Check server logs."
                                             : "Failed to bind to specified addresses.");
     }
+  } else if (name == "appendonly") {
+    // Redis's updateAppendonly: on starts the first rewrite (the AOF is
+    // written once it ends), off flushes, fsyncs and closes.
+    const bool on = config_.GetOne("appendonly").value_or("no") == "yes";
+    if (on && !aof_->enabled()) {
+      if (!aof_->Start().ok()) return Status::IOError("Unable to turn on AOF. Check server logs.");
+    } else if (!on && aof_->enabled()) {
+      aof_->Stop();
+    }
   } else if (name == "maxclients") {
     if (cfg.maxclients + 128 + 32 > loop_->max_fds()) {
       return Status::InvalidArgument(
@@ -893,6 +963,90 @@ Status Server::ApplyConfigChange(std::string_view name) {
     }
   }
   return Status::Ok();
+}
+
+// --- propagation -----------------------------------------------------------
+
+void Server::AddPropagated(int db, std::span<const std::string_view> argv) {
+  PropagatedOp op{db, {}};
+  op.argv.assign(argv.begin(), argv.end());
+  also_propagate_.push_back(std::move(op));
+}
+
+void Server::PropagateExpired(int db, std::string_view key) {
+  if (!propagating()) return;
+  const std::string_view argv[] = {settings_.lazy_expire ? "UNLINK" : "DEL", key};
+  if (call_depth_ > 0) {
+    AddPropagated(db, argv);
+  } else {
+    // The active expire cycle: each key on its own, as Redis.
+    aof_->Feed(db, argv);
+  }
+}
+
+void Server::PropagatePending() {
+  std::vector<PropagatedOp> ops;
+  ops.swap(also_propagate_);
+  if (!propagating()) return;
+  // Several commands from one top-level command replay as one unit.
+  const bool wrap = ops.size() > 1;
+  std::vector<std::string_view> views;
+  if (wrap) {
+    const std::string_view multi[] = {"MULTI"};
+    aof_->Feed(ops.front().db, multi);
+  }
+  for (const PropagatedOp& op : ops) {
+    views.assign(op.argv.begin(), op.argv.end());
+    aof_->Feed(op.db, views);
+  }
+  if (wrap) {
+    // In the last command's database, so no SELECT comes between.
+    const std::string_view exec[] = {"EXEC"};
+    aof_->Feed(ops.back().db, exec);
+  }
+}
+
+// --- loading ---------------------------------------------------------------
+
+Server::Replayer::Replayer(Server* server)
+    : server_(server),
+      client_(std::make_unique<Client>(server, -1, 0, net::PeerAddress{}, Clock::NowMs())) {
+  client_->reply().set_output(&scratch_);
+  server_->loading_ = true;
+  server_->keyspace_->set_expiry_mode(storage::ExpiryMode::kOff);
+}
+
+Server::Replayer::~Replayer() {
+  server_->keyspace_->set_expiry_mode(storage::ExpiryMode::kNormal);
+  server_->loading_ = false;
+  if (client_->in_multi()) server_->DiscardTransaction(client_.get());
+}
+
+Server::Replayer::Result Server::Replayer::Run(std::span<const std::string_view> argv) {
+  const commands::CommandSpec* cmd = server_->commands_.Find(argv[0]);
+  if (cmd == nullptr) return Result::kUnknown;
+  if (cmd->is_container() && argv.size() >= 2) {
+    cmd = commands::CommandTable::FindSubcommand(*cmd, argv[1]);
+    if (cmd == nullptr) return Result::kUnknown;
+  }
+  if (!cmd->ArityOk(argv.size())) return Result::kBadArity;
+  Clock::Update();
+  server_->RunCommand(client_.get(), argv, nullptr);
+  scratch_.Clear();
+  return Result::kOk;
+}
+
+void Server::Replayer::DiscardMulti() {
+  if (client_->in_multi()) server_->DiscardTransaction(client_.get());
+}
+
+bool Server::LoadDataFromDisk() {
+  if (!aof_->LoadManifest()) return false;
+  if (config_.GetOne("appendonly").value_or("no") != "yes") return snapshots_->LoadAtStartup();
+  if (!aof_->LoadAtStartup()) return false;
+  // Replaying ran commands; a fresh server has served none.
+  ResetStats();
+  return true;
 }
 
 }  // namespace spindle::server

@@ -20,6 +20,7 @@
 #include "commands/command_table.h"
 #include "net/event_loop.h"
 #include "server/active_expire.h"
+#include "server/aof.h"
 #include "server/client.h"
 #include "server/config.h"
 #include "server/keyspace_observer.h"
@@ -72,7 +73,7 @@ struct RuntimeSettings {
   bool lfu_policy = false;
   bool lazy_user_del = false;
   bool lazy_user_flush = false;
-  bool lazy_expire = false;
+  bool lazy_expire = false;  // lazyfree-lazy-expire: expired keys propagate as UNLINK
   bool rdb_compression = true;  // rdbcompression (DUMP, saves)
   std::string enable_debug_command = "no";  // no | yes | local
   storage::EncodingLimits limits;
@@ -142,8 +143,40 @@ class Server {
   // of the server can bind them while the child still runs (Redis's
   // closeChildUnusedResourceAfterFork). Touches nothing else.
   void CloseListenersInChild();
-  // Start-up: loads the RDB file, if any. False: the server must exit(1).
-  bool LoadDataFromDisk() { return snapshots_->LoadAtStartup(); }
+  // Start-up (Redis's loadDataFromDisk): with appendonly yes the AOF, and
+  // only the AOF; otherwise the RDB file, if any. False: the server must
+  // exit(1) (already logged).
+  bool LoadDataFromDisk();
+
+  // The append-only file (aof.h).
+  Aof& aof() { return *aof_; }
+  // A BGSAVE or BGREWRITEAOF child is running (one at a time, as Redis).
+  bool HasActiveChild() const { return snapshots_->child_active() || aof_->child_active(); }
+  // EXEC is running its queue: nothing may fork now (BGSAVE, BGREWRITEAOF).
+  bool in_exec() const { return in_exec_; }
+
+  // Runs the commands of an AOF being loaded through a client without a
+  // connection (Redis's fake client): replies are dropped, nothing is
+  // propagated, and keys do not expire while it lives (Redis never expires
+  // a key while loading: a replayed command must see what the original saw).
+  class Replayer {
+   public:
+    explicit Replayer(Server* server);
+    ~Replayer();
+    Replayer(const Replayer&) = delete;
+    Replayer& operator=(const Replayer&) = delete;
+    enum class Result { kOk, kUnknown, kBadArity };
+    Result Run(std::span<const std::string_view> argv);
+    // Inside a MULTI whose EXEC has not come yet.
+    bool in_multi() const { return client_->in_multi(); }
+    // Drops the queued commands of an unfinished MULTI (a truncated file).
+    void DiscardMulti();
+
+   private:
+    Server* server_;
+    std::unique_ptr<Client> client_;
+    ChunkedBuffer scratch_;
+  };
 
   // Called by Client.
   void HandleReadable(Client* c);
@@ -244,6 +277,23 @@ class Server {
   bool ProtectedAllowed(const Client* c) const;
   void RegisterCommands();
   Status Listen();
+  // Propagation (Redis's alsoPropagate / propagatePendingCommands): what
+  // the running top-level command (or EXEC, or a served blocked client)
+  // propagates, handed to the AOF as one unit when it ends.
+  class CallPropagator;
+  friend class CallPropagator;
+  friend class ServerKeyspaceObserver;
+  struct PropagatedOp {
+    int db;
+    std::vector<std::string> argv;
+  };
+  bool propagating() const { return aof_->enabled() && !loading_; }
+  void AddPropagated(int db, std::span<const std::string_view> argv);
+  // A key found expired (lazily or by the active cycle): DEL, or UNLINK with
+  // lazyfree-lazy-expire.
+  void PropagateExpired(int db, std::string_view key);
+  // Feeds what was collected, wrapped in MULTI / EXEC when more than one.
+  void PropagatePending();
   // Opens TCP listeners on every bind address at port (0: none) and records
   // them as what the listeners were opened with.
   Status ListenTcp(int port, const std::vector<std::string>& bind);
@@ -304,7 +354,12 @@ class Server {
   bool shutdown_prepared_ = false;
   std::unique_ptr<RdbSnapshots> snapshots_;
   const commands::CommandSpec* flushall_ = nullptr;  // saves after it (save rules)
+  const commands::CommandSpec* exec_ = nullptr;      // never propagated itself
   bool edge_triggered_ = false;
+  std::unique_ptr<Aof> aof_;
+  std::vector<PropagatedOp> also_propagate_;
+  int call_depth_ = 0;    // RunCommand nesting (EXEC runs its queue inside)
+  bool loading_ = false;  // an AOF is being replayed
 };
 
 }  // namespace spindle::server

@@ -171,7 +171,17 @@ void InfoMemory(Server& s, InfoWriter& w) {
 
 void InfoPersistence(Server& s, InfoWriter& w) {
   w.Section("Persistence");
-  for (const auto& [name, value] : s.snapshots().InfoFields()) w.Field(name.c_str(), value);
+  for (const auto& [name, value] : s.snapshots().InfoFields()) {
+    if (name == "module_fork_in_progress") {
+      for (const auto& [aof_name, aof_value] : s.aof().InfoFields()) {
+        w.Field(aof_name.c_str(), aof_value);
+      }
+    }
+    w.Field(name.c_str(), value);
+  }
+  if (s.aof().enabled()) {
+    for (const auto& [name, value] : s.aof().EnabledInfoFields()) w.Field(name.c_str(), value);
+  }
 }
 
 void InfoStats(Server& s, InfoWriter& w) {

@@ -51,9 +51,10 @@ KeyEntry* Database::FindLive(std::string_view key, uint64_t hash, int64_t now_ms
   KeyEntry* e = keys_.Find(key, hash);
   if (expires_.rehashing()) expires_.Rehash(1);
   if (e == nullptr || !e->has_expire()) return e;
+  const ExpiryMode mode = expiry_mode();
   // Redis's keyIsExpired: expired only once now is past the deadline.
-  if (FindExpire(e, hash)->when_ms >= now_ms) return e;
-  if (expiry_paused_ == nullptr || !*expiry_paused_) RemoveExpired(e, hash);
+  if (mode == ExpiryMode::kOff || FindExpire(e, hash)->when_ms >= now_ms) return e;
+  if (mode == ExpiryMode::kNormal) RemoveExpired(e, hash);
   return nullptr;
 }
 
@@ -217,7 +218,7 @@ std::optional<std::string> Database::RandomKey(int64_t now_ms) {
   // with a live key or an empty database.
   while (keys_.size() > 0) {
     KeyEntry* e = keys_.Random(rnd);
-    if (e->has_expire()) {
+    if (e->has_expire() && expiry_mode() != ExpiryMode::kOff) {
       uint64_t hash = HashKey(e->key());
       if (FindExpire(e, hash)->when_ms < now_ms) {
         RemoveExpired(e, hash);
@@ -334,7 +335,7 @@ void BackgroundFreer::Run() {
 
 Keyspace::Keyspace(int databases) : freer_(std::make_unique<BackgroundFreer>()) {
   dbs_.reserve(databases);
-  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_, &expiry_paused_));
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_, &expiry_mode_));
 }
 
 void Keyspace::FlushAll(BackgroundFreer* freer) {

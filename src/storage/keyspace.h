@@ -45,16 +45,28 @@ struct StringHash {
 // that key may now be served (Redis's signalKeyAsReady from dbAdd).
 using KeyReadyHook = std::function<void(int db, std::string_view key)>;
 
+// How lookups treat a key whose TTL has passed.
+enum class ExpiryMode : uint8_t {
+  kNormal,  // deleted on the spot ("expired")
+  // CLIENT PAUSE: treated as absent but not deleted (nothing may change the
+  // dataset), as Redis's expireIfNeeded during a pause.
+  kPaused,
+  // Loading an AOF: never expired (Redis's keyIsExpired while loading), so
+  // replaying a command sees the key as the original run saw it; expiry
+  // resumes once loading ends.
+  kOff,
+};
+
 class Database {
  public:
   // key_ready and observer point at the Keyspace's (installed later).
   Database(int index, KeyspaceStats* stats, const KeyReadyHook* key_ready = nullptr,
-           KeyspaceObserver* const* observer = nullptr, const bool* expiry_paused = nullptr)
+           KeyspaceObserver* const* observer = nullptr, const ExpiryMode* expiry_mode = nullptr)
       : index_(index),
         stats_(stats),
         key_ready_(key_ready),
         observer_(observer),
-        expiry_paused_(expiry_paused) {}
+        expiry_mode_(expiry_mode) {}
 
   int index() const { return index_; }
   // Who hears about modified keys and keyspace events (never null).
@@ -88,6 +100,7 @@ class Database {
   // Redis's keyIsExpired: the key has a TTL that has passed (it may still
   // be in the table, waiting for lazy or active expiry).
   bool IsLogicallyExpired(std::string_view key, int64_t now_ms) const {
+    if (expiry_mode() == ExpiryMode::kOff) return false;
     int64_t when = GetExpire(key);
     return when >= 0 && when < now_ms;
   }
@@ -170,7 +183,10 @@ class Database {
   KeyspaceStats* stats_;
   const KeyReadyHook* key_ready_;
   KeyspaceObserver* const* observer_;
-  const bool* expiry_paused_;
+  const ExpiryMode* expiry_mode_;
+  ExpiryMode expiry_mode() const {
+    return expiry_mode_ != nullptr ? *expiry_mode_ : ExpiryMode::kNormal;
+  }
   int64_t avg_ttl_ = 0;
   using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
   using ExpireTable = HashTable<ExpireEntry, ExpireEntryTraits>;
@@ -245,10 +261,9 @@ class Keyspace {
   // The server's observer (WATCH, tracking, notifications); null restores
   // the no-op one. Not owned.
   void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
-  // CLIENT PAUSE: while paused, lookups treat expired keys as absent but do
-  // not delete them (nothing may change the dataset), as Redis's
-  // expireIfNeeded during a pause.
-  void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+  // CLIENT PAUSE (kPaused) and AOF loading (kOff): see ExpiryMode.
+  void set_expiry_mode(ExpiryMode mode) { expiry_mode_ = mode; }
+  ExpiryMode expiry_mode() const { return expiry_mode_; }
   KeyspaceObserver& observer() const {
     return observer_ != nullptr ? *observer_ : *NullKeyspaceObserver::Instance();
   }
@@ -265,7 +280,7 @@ class Keyspace {
   std::unique_ptr<BackgroundFreer> freer_;
   KeyReadyHook key_ready_;
   KeyspaceObserver* observer_ = nullptr;
-  bool expiry_paused_ = false;
+  ExpiryMode expiry_mode_ = ExpiryMode::kNormal;
   uint64_t dirty_ = 0;
 };
 

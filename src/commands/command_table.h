@@ -106,6 +106,12 @@ struct CommandContext {
   size_t argc() const { return args.size(); }
 
   bool propagating() const { return propagator != nullptr; }
+  // Redis's checkAlreadyExpired: an absolute expiry time that has passed
+  // deletes the key at once, except while an AOF is replayed (keys never
+  // expire while loading: the time is stored, and expiry comes later).
+  bool AlreadyExpired(int64_t when_ms) const {
+    return when_ms <= now_ms && keyspace->expiry_mode() != storage::ExpiryMode::kOff;
+  }
   void RewritePropagated(std::initializer_list<std::string_view> argv) const {
     if (propagator) propagator->Rewrite(std::span(argv.begin(), argv.size()));
   }

@@ -105,7 +105,7 @@ void RestoreCommand(CommandContext& ctx) {
   }
   const bool deleted = replace && ctx.db->Delete(key, ctx.now_ms);
   if (ttl != 0 && !absttl) ttl += ctx.now_ms;
-  if (ttl != 0 && ttl <= ctx.now_ms) {
+  if (ttl != 0 && ctx.AlreadyExpired(ttl)) {
     // Already expired: nothing is stored, but a replaced key is gone.
     if (deleted) {
       ctx.RewritePropagated({"DEL", key});

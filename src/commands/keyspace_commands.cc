@@ -482,7 +482,7 @@ void ExpireGeneric(CommandContext& ctx, std::string_view name, bool relative, bo
   }
   // A time already past deletes the key: Redis reports a "del" (the command
   // is propagated as DEL), not an "expired".
-  if (when <= ctx.now_ms) {
+  if (ctx.AlreadyExpired(when)) {
     if (ctx.lazy_expire) {
       int64_t expire = -1;
       if (std::optional<Value> v = ctx.db->Take(key, ctx.now_ms, &expire)) {

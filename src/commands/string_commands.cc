@@ -284,7 +284,7 @@ void GetExCommand(CommandContext& ctx) {
   if (has_expire && !ExpireMsOrReply(ctx, "getex", expire_arg, flags, &when_ms)) return;
   char scratch[Value::kIntScratch];
   ctx.reply->Bulk(v->StringView(scratch));
-  if ((flags & (kSetExAt | kSetPxAt)) && when_ms <= ctx.now_ms) {
+  if ((flags & (kSetExAt | kSetPxAt)) && ctx.AlreadyExpired(when_ms)) {
     // An absolute time already past deletes the key at once (a "del", not
     // an "expired" event).
     ctx.db->Delete(key, ctx.now_ms);

@@ -525,3 +525,37 @@ def test_transactions_are_written_as_redis_writes_them(harness):
         b"*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n"
         b"*3\r\n$6\r\nINCRBY\r\n$1\r\nc\r\n$1\r\n1\r\n"
         b"*1\r\n$4\r\nEXEC\r\n")
+
+
+def resp_command(*argv):
+    out = b"*%d\r\n" % len(argv)
+    for a in argv:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out
+
+
+def test_times_that_passed_before_the_restart_do_not_delete_while_loading(harness):
+    # The original run set a TTL in the future and then removed it; by the
+    # restart that time has passed. Replaying must not delete the key at the
+    # PEXPIREAT / RESTORE ABSTTL (Redis's checkAlreadyExpired is off while
+    # loading), or the PERSIST after it would find nothing.
+    srv = killed_with(harness, ("SET", "k", "v"), ("SET", "payload", "restored"))
+    payload = None
+    probe = harness.start()
+    try:
+        pc = client(probe)
+        pc.set("x", "restored")
+        payload = pc.dump("x")
+    finally:
+        probe.stop()
+    past = 1000000  # unix ms, long gone
+    with open(incr_path(srv), "ab") as f:
+        f.write(resp_command("PEXPIREAT", "k", past) + resp_command("PERSIST", "k"))
+        f.write(resp_command("RESTORE", "r", past, payload, "ABSTTL") + resp_command("PERSIST", "r"))
+    again = harness.start("--dir", srv.workdir, *AOF)
+    r = client(again)
+    assert r.get("k") == b"v"
+    assert r.pttl("k") == -1
+    assert r.get("r") == b"restored"
+    assert r.pttl("r") == -1

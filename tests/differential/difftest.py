@@ -415,7 +415,7 @@ def is_loose_del(db, argv, depth, had_ttl):
     multiset over the run (loose_difference), not in place."""
     if len(argv) != 2 or argv[0].upper() not in (b"DEL", b"UNLINK"):
         return False
-    return depth == 0 or (db, argv[1]) in had_ttl
+    return depth == 0 or argv[1] in had_ttl
 
 
 def argv_equal(x, y):
@@ -478,7 +478,9 @@ class AofTail:
         self.offset = 0
         self.db = 0
         self.loose = defaultdict(int)  # lone DELs seen, by (db, argv)
-        self.had_ttl = set()           # (db, key) that were given a TTL
+        # Keys that were given a TTL, in any database (MOVE, COPY and SWAPDB
+        # take a TTL along to another one).
+        self.had_ttl = set()
 
     def read_new(self, discard=False):
         """(strict entries, raw bytes) appended since the last call (with
@@ -500,7 +502,7 @@ class AofTail:
         entries, self.db = aof_entries(cmds, self.db)
         for db, argv in entries:
             if aof_time_positions(argv) and len(argv) > 1:
-                self.had_ttl.add((db, argv[1]))
+                self.had_ttl.add(argv[1])
         strict, loose = split_loose(entries, self.had_ttl)
         if discard:
             return [], b""
@@ -516,7 +518,7 @@ def loose_difference(tails):
     a, b = tails[0].loose, tails[1].loose
     ttl = tails[0].had_ttl | tails[1].had_ttl
     return {k: (a.get(k, 0), b.get(k, 0)) for k in set(a) | set(b)
-            if a.get(k, 0) != b.get(k, 0) and (k[0], k[1][1]) not in ttl}
+            if a.get(k, 0) != b.get(k, 0) and k[1][1] not in ttl}
 def dirty_counter(side):
     """Redis's server.dirty (INFO persistence rdb_changes_since_last_save);
     None when the side cannot answer (the op left it in MULTI, or closed)."""

@@ -63,3 +63,21 @@ def test_spindle_matches_redis_resp3(backend):
     rc, out = run_difftest("--resp", "3", "--ops", str(OPS // 2), "--seed", str(seed),
                            "--backend", backend, "--spindle", SPINDLE)
     assert rc == 0, out
+
+
+def test_self_test_redis_vs_redis_aof():
+    """Proves the AOF comparison's tolerances: two redis-servers agree."""
+    rc, out = run_difftest("--aof", "--self-test", "--ops", str(OPS // 2),
+                           "--seed", str(SEED + 200))
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize("backend", ["epoll", "poll"])
+def test_spindle_aof_matches_redis(backend):
+    """Both servers with appendonly yes: after every op, what each appended
+    to its AOF is the same (the propagation of every command family)."""
+    assert os.access(SPINDLE, os.X_OK), "spindle-server not built: %s" % SPINDLE
+    seed = SEED + 200 + servers.BACKENDS.index(backend)
+    rc, out = run_difftest("--aof", "--ops", str(OPS // 2), "--seed", str(seed),
+                           "--backend", backend, "--spindle", SPINDLE)
+    assert rc == 0, out

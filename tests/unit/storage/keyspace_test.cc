@@ -55,6 +55,29 @@ TEST(KeyspaceTest, LazyExpiryHidesAndDeletes) {
   EXPECT_FALSE(db.Delete("j", 11));
 }
 
+TEST(KeyspaceTest, ExpiryModes) {
+  Keyspace ks(1);
+  Database& db = ks.db(0);
+  db.Set("k", Value::FromString("v"));
+  db.SetExpire("k", 2000);
+  // Loading an AOF: a key past its deadline is alive, for every lookup.
+  ks.set_expiry_mode(ExpiryMode::kOff);
+  EXPECT_NE(db.LookupRead("k", 5000), nullptr);
+  EXPECT_FALSE(db.IsLogicallyExpired("k", 5000));
+  EXPECT_FALSE(db.ExpireIfNeeded("k", 5000));
+  EXPECT_EQ(db.RandomKey(5000), std::optional<std::string>("k"));
+  EXPECT_EQ(db.GetExpire("k"), 2000);  // the deadline is kept, not dropped
+  // CLIENT PAUSE: absent, but not deleted.
+  ks.set_expiry_mode(ExpiryMode::kPaused);
+  EXPECT_EQ(db.LookupRead("k", 5000), nullptr);
+  EXPECT_EQ(db.size(), 1u);
+  // Normal again: deleted on the spot.
+  ks.set_expiry_mode(ExpiryMode::kNormal);
+  EXPECT_EQ(db.LookupRead("k", 5000), nullptr);
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(ks.stats().expired_keys, 1u);
+}
+
 TEST(KeyspaceTest, OverwriteClearsTtlUnlessKept) {
   Keyspace ks(1);
   Database& db = ks.db(0);

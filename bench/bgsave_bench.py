@@ -108,21 +108,31 @@ class ChildWatcher(threading.Thread):
             time.sleep(self.poll)
 
     def sample(self):
+        # The three reads are not atomic: a child that exits between them
+        # hands its pages back to the parent, which then shows them as
+        # private and the sum counts them twice. So the children are read
+        # before and after the parent, and the sample kept only if they were
+        # alive both times.
         names = ("Rss", "Pss", "Private_Dirty")
-        kids = [benchlib.proc_fields_kb("/proc/%d/smaps_rollup" % k, names)
-                for k in benchlib.child_pids(self.pid)]
-        kids = [k for k in kids if k and k["Rss"]]  # a zombie has no memory left
+        pids = benchlib.child_pids(self.pid)
+
+        def read_kids():
+            kids = [benchlib.proc_fields_kb("/proc/%d/smaps_rollup" % k, names) for k in pids]
+            return kids if pids and all(k and k["Rss"] for k in kids) else None  # zombie: no Rss
+
+        before = read_kids()
         parent = benchlib.proc_fields_kb("/proc/%d/smaps_rollup" % self.pid, names)
-        if not kids or parent is None:
+        after = read_kids()
+        if before is None or after is None or parent is None:
             return
         self.samples += 1
-        self.peak_rss = max(self.peak_rss, 1024 * (parent["Rss"] + sum(k["Rss"] for k in kids)))
-        pss = 1024 * (parent["Pss"] + sum(k["Pss"] for k in kids))
+        self.peak_rss = max(self.peak_rss, 1024 * (parent["Rss"] + sum(k["Rss"] for k in before)))
+        pss = 1024 * (parent["Pss"] + sum(k["Pss"] for k in before))
         if pss > self.peak_pss:
             self.peak_pss = pss
-            self.peak_pss_sample = {"parent": parent, "children": kids}
+            self.peak_pss_sample = {"parent": parent, "children": before}
         self.peak_child_dirty = max(self.peak_child_dirty,
-                                    1024 * sum(k["Private_Dirty"] for k in kids))
+                                    1024 * sum(k["Private_Dirty"] for k in after))
 
     def figures(self, prefix):
         first = self.children[0]

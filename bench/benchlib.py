@@ -165,6 +165,13 @@ def proc_fields_kb(path, names):
     return out
 
 
+def minor_faults(pid):
+    """The process's minor page faults so far (/proc/<pid>/stat field 10):
+    a copy-on-write copy is one."""
+    with open("/proc/%d/stat" % pid) as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])
+
+
 def child_pids(pid):
     """The children of every thread of pid (a fork child of the server is not
     named anywhere else: Redis's INFO does not give it)."""

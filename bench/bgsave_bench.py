@@ -207,15 +207,20 @@ def run(name, binary, args):
 
         for test in args.tests.split(","):
             T = test.upper()
+            faults = benchlib.minor_faults(proc.pid)
             base = load(test)[T]
+            faults_base = benchlib.minor_faults(proc.pid) - faults
+            faults = benchlib.minor_faults(proc.pid)
             w, rows, t0, t1 = under_child(port, proc.pid, args, lambda: load(test))
+            faults_child = benchlib.minor_faults(proc.pid) - faults
             during = rows[T]
             r.update({T + ".base.rps": base["rps"], T + ".base.p50": base["p50"],
                       T + ".base.p99": base["p99"],
                       T + ".child.rps": during["rps"],
                       T + ".child.ratio": during["rps"] / base["rps"],
                       T + ".child.p50": during["p50"], T + ".child.p99": during["p99"],
-                      T + ".child.share": 100.0 * w.active_share(t0, t1)})
+                      T + ".child.share": 100.0 * w.active_share(t0, t1),
+                      T + ".base.faults": faults_base, T + ".child.faults": faults_child})
             r.update(w.figures(T + ".child."))
     finally:
         for k in benchlib.child_pids(proc.pid):  # only on an error: a child still writing
@@ -250,6 +255,7 @@ PER_TEST = [
     ("base.rps", "%s, no child: requests/s", "%.0f"),
     ("base.p50", "%s, no child: p50, ms", "%.3f"),
     ("base.p99", "%s, no child: p99, ms", "%.3f"),
+    ("base.faults", "%s, no child: server's minor page faults", "%.0f"),
     ("child.rps", "%s beside BGSAVE: requests/s", "%.0f"),
     ("child.ratio", "%s beside BGSAVE: throughput / no child", "%.2f"),
     ("child.p50", "%s beside BGSAVE: p50, ms", "%.3f"),
@@ -259,6 +265,7 @@ PER_TEST = [
     ("child.fork_ms", "%s beside BGSAVE: first fork, ms", "%.1f"),
     ("child.fork_max_ms", "%s beside BGSAVE: slowest fork, ms", "%.1f"),
     ("child.bgsave_s", "%s beside BGSAVE: first BGSAVE, s", "%.2f"),
+    ("child.faults", "%s beside BGSAVE: server's minor page faults (CoW copies)", "%.0f"),
     ("child.cow_mb", "%s beside BGSAVE: rdb_last_cow_size (max), MB", "%.0f"),
     ("child.child_dirty_mb", "%s beside BGSAVE: child's peak Private_Dirty, MB", "%.0f"),
     ("child.rss_sum_mb", "%s beside BGSAVE: peak RSS parent + child, MB", "%.0f"),

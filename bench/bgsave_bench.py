@@ -265,7 +265,7 @@ PER_TEST = [
     ("child.fork_ms", "%s beside BGSAVE: first fork, ms", "%.1f"),
     ("child.fork_max_ms", "%s beside BGSAVE: slowest fork, ms", "%.1f"),
     ("child.bgsave_s", "%s beside BGSAVE: first BGSAVE, s", "%.2f"),
-    ("child.faults", "%s beside BGSAVE: server's minor page faults (CoW copies)", "%.0f"),
+    ("child.faults", "%s beside BGSAVE: server's minor page faults", "%.0f"),
     ("child.cow_mb", "%s beside BGSAVE: rdb_last_cow_size (max), MB", "%.0f"),
     ("child.child_dirty_mb", "%s beside BGSAVE: child's peak Private_Dirty, MB", "%.0f"),
     ("child.rss_sum_mb", "%s beside BGSAVE: peak RSS parent + child, MB", "%.0f"),

@@ -44,8 +44,8 @@ def main():
 
     sport, rport = benchlib.free_port(), benchlib.free_port()
     common = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    spindle = start([args.spindle, "--port", str(sport), "--io-backend", args.backend,
-                     "--bind", "127.0.0.1"], sport)
+    spindle = start([args.spindle, "--port", str(sport), "--io-backend", args.backend] + common,
+                    sport)
     redis = start([args.redis, "--port", str(rport)] + common, rport)
     try:
         print("| test | pipeline | spindle rps (median) | redis rps (median) | ratio | "

@@ -1,6 +1,12 @@
-"""Helpers shared by the bench/ scripts: free loopback ports and starting a
-server process until it accepts connections."""
+"""Helpers shared by the bench/ scripts: free loopback ports, starting a
+server process until it accepts connections, raw RESP and INFO, the standard
+fill (string keys plus small collections), redis-benchmark runs, and what
+/proc says about a server's (and its fork children's) memory."""
 
+import csv
+import io
+import glob
+import re
 import socket
 import subprocess
 import time
@@ -65,3 +71,115 @@ def command(sock, *args):
     while not data.endswith(b"\r\n"):
         data += sock.recv(4096)
     return data
+
+
+def command_bulk(sock, *args):
+    """Sends one command whose reply is a bulk string; returns its bytes."""
+    sock.sendall(resp(*args))
+    data = b""
+    while b"\r\n" not in data:
+        data += sock.recv(65536)
+    n = int(data[1:data.index(b"\r\n")])
+    head = data.index(b"\r\n") + 2
+    while len(data) < head + n + 2:
+        data += sock.recv(65536)
+    return data[head:head + n]
+
+
+def info(sock, section=b"all"):
+    """INFO <section> as a dict of field -> string value."""
+    out = {}
+    for line in command_bulk(sock, b"INFO", section).decode().split("\r\n"):
+        if ":" in line and not line.startswith("#"):
+            k, v = line.split(":", 1)
+            out[k] = v
+    return out
+
+
+def info_field(sock, name, section=b"all"):
+    text = command_bulk(sock, b"INFO", section)
+    m = re.search(rb"\r\n" + name.encode() + rb":([^\r]*)\r\n", text)
+    return m.group(1).decode() if m else None
+
+
+def fill(sock, keys, collections=None, key_format=b"key:%010d", value_format=b"val:%012d",
+         batch=5000):
+    """The standard dataset: `keys` string keys (key_format % i ->
+    value_format % i) over pipelined RESP, then `collections` (default
+    keys // 100) each of 100-element lists, hashes, sets and sorted sets."""
+    buf = b""
+    for first in range(0, keys, batch):
+        parts = [resp(b"SET", key_format % i, value_format % i)
+                 for i in range(first, min(keys, first + batch))]
+        sock.sendall(b"".join(parts))
+        buf = read_replies(sock, len(parts), buf)
+    if collections is None:
+        collections = keys // 100
+    parts = []
+    for c in range(collections):
+        elems = [b"e%d" % j for j in range(100)]
+        parts.append(resp(b"RPUSH", b"list:%d" % c, *elems))
+        parts.append(resp(b"HSET", b"hash:%d" % c, *[x for e in elems for x in (e, e)]))
+        parts.append(resp(b"SADD", b"set:%d" % c, *elems))
+        parts.append(resp(b"ZADD", b"zset:%d" % c, *[x for j, e in enumerate(elems)
+                                                     for x in (b"%d" % j, e)]))
+        if len(parts) >= 400:
+            sock.sendall(b"".join(parts))
+            buf = read_replies(sock, len(parts), buf)
+            parts = []
+    if parts:
+        sock.sendall(b"".join(parts))
+        read_replies(sock, len(parts), buf)
+
+
+def redis_benchmark(port, tests, requests, clients=50, pipeline=1, keyspace=None):
+    """Runs redis-benchmark --csv; returns {test: {"rps", "avg", "p50", "p95",
+    "p99", "max"}} (latencies in ms). With keyspace, keys are
+    key:%012d of a random integer below it (redis-benchmark's -r)."""
+    cmd = ["redis-benchmark", "-p", str(port), "-t", tests, "-n", str(requests),
+           "-c", str(clients), "-P", str(pipeline), "--csv"]
+    if keyspace:
+        cmd += ["-r", str(keyspace)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for row in csv.reader(io.StringIO(out)):
+        if not row or row[0] == "test":
+            continue
+        vals = [float(x) for x in row[1:]] + [0.0] * 7
+        rows[row[0]] = dict(zip(("rps", "avg", "min", "p50", "p95", "p99", "max"), vals))
+    return rows
+
+
+def proc_fields_kb(path, names):
+    """Sums the "Name: N kB" lines of a /proc file (status, smaps_rollup) for
+    each of names; None when the process is gone."""
+    out = dict.fromkeys(names, 0)
+    try:
+        with open(path) as f:
+            for line in f:
+                k, _, rest = line.partition(":")
+                if k in out:
+                    out[k] += int(rest.split()[0])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    return out
+
+
+def minor_faults(pid):
+    """The process's minor page faults so far (/proc/<pid>/stat field 10):
+    a copy-on-write copy is one."""
+    with open("/proc/%d/stat" % pid) as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])
+
+
+def child_pids(pid):
+    """The children of every thread of pid (a fork child of the server is not
+    named anywhere else: Redis's INFO does not give it)."""
+    pids = set()
+    for path in glob.glob("/proc/%d/task/*/children" % pid):
+        try:
+            with open(path) as f:
+                pids.update(int(x) for x in f.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return sorted(pids)

@@ -11,11 +11,8 @@ here are shared and noisy: quote the ratios, not the absolute numbers.
                    [--backend epoll]
 """
 import argparse
-import csv
-import io
 import os
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,16 +26,8 @@ def start(cmd, port):
 
 
 def run_benchmark(port, tests, requests, clients, pipeline):
-    out = subprocess.run(
-        ["redis-benchmark", "-p", str(port), "-t", tests, "-n", str(requests),
-         "-c", str(clients), "-P", str(pipeline), "--csv"],
-        check=True, capture_output=True, text=True).stdout
-    rows = {}
-    for row in csv.reader(io.StringIO(out)):
-        if not row or row[0] == "test":
-            continue
-        rows[row[0]] = (float(row[1]), float(row[6]) if len(row) > 6 else 0.0)  # rps, p99 ms
-    return rows
+    rows = benchlib.redis_benchmark(port, tests, requests, clients, pipeline)
+    return {test: (r["rps"], r["p99"]) for test, r in rows.items()}
 
 
 def main():
@@ -55,8 +44,8 @@ def main():
 
     sport, rport = benchlib.free_port(), benchlib.free_port()
     common = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    spindle = start([args.spindle, "--port", str(sport), "--io-backend", args.backend,
-                     "--bind", "127.0.0.1"], sport)
+    spindle = start([args.spindle, "--port", str(sport), "--io-backend", args.backend] + common,
+                    sport)
     redis = start([args.redis, "--port", str(rport)] + common, rport)
     try:
         print("| test | pipeline | spindle rps (median) | redis rps (median) | ratio | "

@@ -21,49 +21,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import command, free_port, read_replies, resp, start  # noqa: E402
-
-
-def fill(sock, keys, batch=5000):
-    buf = b""
-    for first in range(0, keys, batch):
-        parts = [resp(b"SET", b"key:%010d" % i, b"val:%012d" % i)
-                 for i in range(first, min(keys, first + batch))]
-        sock.sendall(b"".join(parts))
-        buf = read_replies(sock, len(parts), buf)
-    parts = []
-    for c in range(keys // 100):
-        elems = [b"e%d" % j for j in range(100)]
-        parts.append(resp(b"RPUSH", b"list:%d" % c, *elems))
-        parts.append(resp(b"HSET", b"hash:%d" % c, *[x for e in elems for x in (e, e)]))
-        parts.append(resp(b"SADD", b"set:%d" % c, *elems))
-        parts.append(resp(b"ZADD", b"zset:%d" % c, *[x for j, e in enumerate(elems)
-                                                     for x in (b"%d" % j, e)]))
-        if len(parts) >= 400:
-            sock.sendall(b"".join(parts))
-            buf = read_replies(sock, len(parts), buf)
-            parts = []
-    if parts:
-        sock.sendall(b"".join(parts))
-        read_replies(sock, len(parts), buf)
-
-
-def info_field(sock, name):
-    text = command_bulk(sock, b"INFO", b"all")
-    m = re.search(rb"\r\n" + name.encode() + rb":([^\r]*)\r\n", text)
-    return m.group(1).decode() if m else None
-
-
-def command_bulk(sock, *args):
-    sock.sendall(resp(*args))
-    data = b""
-    while b"\r\n" not in data:
-        data += sock.recv(65536)
-    n = int(data[1:data.index(b"\r\n")])
-    head = data.index(b"\r\n") + 2
-    while len(data) < head + n + 2:
-        data += sock.recv(65536)
-    return data[head:head + n]
+from benchlib import command, fill, free_port, info_field, start  # noqa: E402
 
 
 def run(name, binary, keys, compression):

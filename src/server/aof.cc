@@ -674,6 +674,7 @@ Aof::RewriteResult Aof::StartRewrite() {
   LOG_NOTICE("Background append only file rewriting started by pid %ld", static_cast<long>(pid));
   child_pid_ = pid;
   cow_fd_ = pipe_fds[0];
+  server_->ChildStateChanged();
   rewrite_scheduled_ = false;
   rewrite_time_start_ = NowSeconds();
   return RewriteResult::kStarted;
@@ -793,6 +794,7 @@ void Aof::ChildDone(int status) {
   if (cow_fd_ != -1) close(cow_fd_);
   cow_fd_ = -1;
   child_pid_ = -1;
+  server_->ChildStateChanged();
   rewrite_time_last_ = NowSeconds() - rewrite_time_start_;
   rewrite_time_start_ = -1;
 }
@@ -810,6 +812,7 @@ void Aof::KillChild() {
   cow_fd_ = -1;
   child_pid_ = -1;
   rewrite_time_start_ = -1;
+  server_->ChildStateChanged();
 }
 
 void Aof::Cron() {

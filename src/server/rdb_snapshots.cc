@@ -185,6 +185,7 @@ RdbSnapshots::BackgroundResult RdbSnapshots::StartBackgroundSave() {
   child_pid_ = pid;
   cow_fd_ = pipe_fds[0];
   save_time_start_ = NowSeconds();
+  server_->ChildStateChanged();
   return BackgroundResult::kStarted;
 }
 
@@ -226,6 +227,7 @@ void RdbSnapshots::ChildDone(int status) {
   child_pid_ = -1;
   save_time_last_ = now - save_time_start_;
   save_time_start_ = -1;
+  server_->ChildStateChanged();
 }
 
 void RdbSnapshots::Cron() {
@@ -276,6 +278,7 @@ void RdbSnapshots::KillChild(bool quiet) {
   cow_fd_ = -1;
   child_pid_ = -1;
   save_time_start_ = -1;
+  server_->ChildStateChanged();
 }
 
 std::string RdbSnapshots::DebugReload(bool merge, bool noflush, bool nosave) {

@@ -880,7 +880,9 @@ void Server::DatabasesCron() {
     expirer_.Cycle(*keyspace_, ActiveExpirer::Mode::kSlow, config_.values().hz,
                    settings_.active_expire_effort);
   }
-  if (!settings_.active_rehashing) return;
+  // Rehashing moves entries between tables: with a child sharing the pages
+  // copy-on-write it would copy them (Redis rehashes only without a child).
+  if (!settings_.active_rehashing || HasActiveChild()) return;
   // Redis's incrementallyRehash: give one database that is rehashing up to
   // 1 ms of work per cron run, visiting the databases in turn.
   const int n = keyspace_->count();

@@ -68,7 +68,7 @@ bool Database::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
 Value* Database::LookupWrite(std::string_view key, int64_t now_ms) {
   KeyEntry* e = FindLive(key, HashKey(key), now_ms);
   if (e == nullptr) return nullptr;
-  e->value.set_lru(Value::LruClock(now_ms));
+  if (modes_ == nullptr || !modes_->no_touch) e->value.set_lru(Value::LruClock(now_ms));
   return &e->value;
 }
 
@@ -335,7 +335,7 @@ void BackgroundFreer::Run() {
 
 Keyspace::Keyspace(int databases) : freer_(std::make_unique<BackgroundFreer>()) {
   dbs_.reserve(databases);
-  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_, &expiry_mode_));
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Database>(i, &stats_, &key_ready_, &observer_, &modes_));
 }
 
 void Keyspace::FlushAll(BackgroundFreer* freer) {

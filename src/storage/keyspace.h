@@ -57,16 +57,25 @@ enum class ExpiryMode : uint8_t {
   kOff,
 };
 
+// What the Keyspace tells every Database about how lookups behave now.
+struct LookupModes {
+  ExpiryMode expiry = ExpiryMode::kNormal;
+  // A forked child (BGSAVE, BGREWRITEAOF) shares the pages copy-on-write:
+  // a lookup then leaves the access clock alone, or every read would copy
+  // its key's page (Redis's lookupKey skips it while a child exists).
+  bool no_touch = false;
+};
+
 class Database {
  public:
   // key_ready and observer point at the Keyspace's (installed later).
   Database(int index, KeyspaceStats* stats, const KeyReadyHook* key_ready = nullptr,
-           KeyspaceObserver* const* observer = nullptr, const ExpiryMode* expiry_mode = nullptr)
+           KeyspaceObserver* const* observer = nullptr, const LookupModes* modes = nullptr)
       : index_(index),
         stats_(stats),
         key_ready_(key_ready),
         observer_(observer),
-        expiry_mode_(expiry_mode) {}
+        modes_(modes) {}
 
   int index() const { return index_; }
   // Who hears about modified keys and keyspace events (never null).
@@ -183,9 +192,9 @@ class Database {
   KeyspaceStats* stats_;
   const KeyReadyHook* key_ready_;
   KeyspaceObserver* const* observer_;
-  const ExpiryMode* expiry_mode_;
+  const LookupModes* modes_;
   ExpiryMode expiry_mode() const {
-    return expiry_mode_ != nullptr ? *expiry_mode_ : ExpiryMode::kNormal;
+    return modes_ != nullptr ? modes_->expiry : ExpiryMode::kNormal;
   }
   int64_t avg_ttl_ = 0;
   using KeyTable = HashTable<KeyEntry, KeyEntryTraits>;
@@ -262,8 +271,10 @@ class Keyspace {
   // the no-op one. Not owned.
   void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
   // CLIENT PAUSE (kPaused) and AOF loading (kOff): see ExpiryMode.
-  void set_expiry_mode(ExpiryMode mode) { expiry_mode_ = mode; }
-  ExpiryMode expiry_mode() const { return expiry_mode_; }
+  void set_expiry_mode(ExpiryMode mode) { modes_.expiry = mode; }
+  ExpiryMode expiry_mode() const { return modes_.expiry; }
+  // While a forked child runs: see LookupModes::no_touch.
+  void set_no_touch(bool no_touch) { modes_.no_touch = no_touch; }
   KeyspaceObserver& observer() const {
     return observer_ != nullptr ? *observer_ : *NullKeyspaceObserver::Instance();
   }
@@ -280,7 +291,7 @@ class Keyspace {
   std::unique_ptr<BackgroundFreer> freer_;
   KeyReadyHook key_ready_;
   KeyspaceObserver* observer_ = nullptr;
-  ExpiryMode expiry_mode_ = ExpiryMode::kNormal;
+  LookupModes modes_;
   uint64_t dirty_ = 0;
 };
 

@@ -78,6 +78,19 @@ TEST(KeyspaceTest, ExpiryModes) {
   EXPECT_EQ(ks.stats().expired_keys, 1u);
 }
 
+TEST(KeyspaceTest, NoTouchWhileAChildRunsLeavesTheAccessClockAlone) {
+  Keyspace ks(1);
+  Database& db = ks.db(0);
+  db.Set("k", Value::FromString("v"));
+  db.LookupRead("k", 1000);
+  const uint32_t before = db.LookupWrite("k", 1000)->lru();
+  ks.set_no_touch(true);
+  db.LookupRead("k", 500000);
+  EXPECT_EQ(db.LookupWrite("k", 500000)->lru(), before);
+  ks.set_no_touch(false);
+  EXPECT_NE(db.LookupWrite("k", 500000)->lru(), before);
+}
+
 TEST(KeyspaceTest, OverwriteClearsTtlUnlessKept) {
   Keyspace ks(1);
   Database& db = ks.db(0);

@@ -153,6 +153,7 @@ void Aof::Refresh() {
   load_truncated_ = get("aof-load-truncated") == "yes";
   incremental_fsync_ = get("aof-rewrite-incremental-fsync") == "yes";
   no_fsync_on_rewrite_ = get("no-appendfsync-on-rewrite") == "yes";
+  disable_auto_gc_ = get("aof-disable-auto-gc") == "yes";
   rewrite_percentage_ = std::atoll(get("auto-aof-rewrite-percentage").c_str());
   rewrite_min_size_ = std::atoll(get("auto-aof-rewrite-min-size").c_str());
   filename_ = get("appendfilename");
@@ -478,7 +479,9 @@ Status Aof::OpenNewIncrForRewrite() {
 }
 
 void Aof::RemoveHistory() {
-  if (manifest_.history.empty()) return;
+  // aof-disable-auto-gc: the history files stay (named in the manifest as
+  // type h) for whoever wants them.
+  if (manifest_.history.empty() || disable_auto_gc_) return;
   for (const auto& f : manifest_.history) {
     LOG_NOTICE("Removing the history file %s in the background", f.name.c_str());
     unlink(DirPath(f.name).c_str());

@@ -187,6 +187,7 @@ class Aof {
   bool load_truncated_ = true;
   bool incremental_fsync_ = true;
   bool no_fsync_on_rewrite_ = false;
+  bool disable_auto_gc_ = false;
   int64_t rewrite_percentage_ = 100;
   int64_t rewrite_min_size_ = 64LL * 1024 * 1024;
   std::string filename_;  // appendfilename

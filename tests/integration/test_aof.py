@@ -559,3 +559,22 @@ def test_times_that_passed_before_the_restart_do_not_delete_while_loading(harnes
     assert r.pttl("k") == -1
     assert r.get("r") == b"restored"
     assert r.pttl("r") == -1
+
+
+def test_aof_disable_auto_gc_keeps_the_history(harness):
+    srv = harness.start(*AOF, "--aof-disable-auto-gc", "yes")
+    r = client(srv)
+    r.set("a", "1")
+    assert raw(srv, "BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+    wait_rewrite(r)
+    assert aof_files(srv) == ["appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof",
+                              "appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", MANIFEST]
+    assert manifest(srv) == ("file appendonly.aof.2.base.rdb seq 2 type b\n"
+                             "file appendonly.aof.1.incr.aof seq 1 type h\n"
+                             "file appendonly.aof.1.base.rdb seq 1 type h\n"
+                             "file appendonly.aof.2.incr.aof seq 2 type i\n")
+    # Turned back on, the next rewrite removes them all.
+    r.config_set("aof-disable-auto-gc", "no")
+    assert raw(srv, "BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+    wait_rewrite(r)
+    assert aof_files(srv) == ["appendonly.aof.3.base.rdb", "appendonly.aof.3.incr.aof", MANIFEST]

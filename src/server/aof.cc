@@ -113,7 +113,8 @@ void AofFsyncThread::Run() {
     lock.unlock();
     if (job.fsync) {
       // Redis's bio: fsync, and for a replaced file, close after it.
-      if (fdatasync(job.fd) == -1 && errno != EBADF && errno != EINVAL) {
+      // EINVAL: a file that cannot be synced (a pipe, /dev/null): nothing to do.
+      if (fdatasync(job.fd) == -1 && errno != EINVAL) {
         last_error_.store(errno, std::memory_order_release);
       } else {
         last_error_.store(0, std::memory_order_release);

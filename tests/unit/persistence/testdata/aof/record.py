@@ -139,7 +139,6 @@ class Server:
             return f.read()
 
     def rewrite(self):
-        before = self.r.info("persistence")["aof_rewrites"] if False else None
         self.r.bgrewriteaof()
         self.wait_rewrite()
 

@@ -189,6 +189,7 @@ class AofReader {
   // (or a read fails) first.
   bool Ensure(size_t want) { return end_ - begin_ >= want || Fill(want); }
   bool Fill(size_t want);
+  bool FillTo(size_t want);  // one step of Fill
   // What running out of bytes means: kTruncated, or kReadError.
   Result Short() const { return read_error_.empty() ? Result::kTruncated : Result::kReadError; }
   // The line "<c><digits>\r\n" whose first character (already checked) is

@@ -30,6 +30,21 @@ AofReader::AofReader(int fd, uint64_t size, uint64_t start_offset, size_t chunk)
       last_command_offset_(start_offset) {}
 
 bool AofReader::Fill(size_t want) {
+  // In steps: room for at most twice what has arrived (or a chunk) at a
+  // time, so a length that the file's size allows but its bytes do not back
+  // (a file shrinking under us, a lying size) costs no more memory than the
+  // bytes that really came.
+  for (;;) {
+    const size_t have = end_ - begin_;
+    if (have >= want) return true;
+    const uint64_t remaining = size_ > file_pos_ ? size_ - file_pos_ : 0;
+    if (want - have > remaining) return false;  // the file cannot supply it
+    const size_t step = std::min(want, std::max(have * 2, chunk_));
+    if (!FillTo(std::max(step, have + 1))) return false;
+  }
+}
+
+bool AofReader::FillTo(size_t want) {
   if (!read_error_.empty()) return false;
   const size_t have = end_ - begin_;
   const uint64_t remaining = size_ > file_pos_ ? size_ - file_pos_ : 0;

@@ -3,13 +3,28 @@ server process until it accepts connections, raw RESP and INFO, the standard
 fill (string keys plus small collections), redis-benchmark runs, and what
 /proc says about a server's (and its fork children's) memory."""
 
+import argparse
 import csv
 import io
 import glob
+import os
 import re
 import socket
 import subprocess
 import time
+
+
+def side_by_side_parser(keys, description=None):
+    """The arguments every side-by-side benchmark takes: the spindle-server
+    binary (default build/spindle-server of this checkout), --redis and
+    --keys."""
+    ap = argparse.ArgumentParser(description=description)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("spindle", nargs="?",
+                    default=os.path.join(here, "..", "build", "spindle-server"))
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap.add_argument("--keys", type=int, default=keys)
+    return ap
 
 
 def free_port():

@@ -29,7 +29,6 @@ fork is the memory the snapshot really added.
       [--requests 1000000] [--tests set,get] [--rounds 1]
       [--servers spindle,redis] [--redis /usr/bin/redis-server] [--json out]
 """
-import argparse
 import json
 import os
 import shutil
@@ -275,12 +274,7 @@ PER_TEST = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("spindle", nargs="?",
-                    default=os.path.join(here, "..", "build", "spindle-server"))
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
-    ap.add_argument("--keys", type=int, default=10000000)
+    ap = benchlib.side_by_side_parser(10000000)
     ap.add_argument("--collections", type=int, default=None,
                     help="collections of each type (default keys / 1000)")
     ap.add_argument("--requests", type=int, default=1000000, help="per test and phase")

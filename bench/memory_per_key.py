@@ -10,13 +10,13 @@ reported.
   bench/memory_per_key.py [spindle-server path] [--keys 1000000]
                           [--redis /usr/bin/redis-server]
 """
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import command, free_port, read_replies, resp, rss_kb, start  # noqa: E402
+from benchlib import (command, free_port, read_replies, resp, rss_kb,  # noqa: E402
+                      side_by_side_parser, start)
 
 
 def fill(sock, keys, ttl, batch=10000):
@@ -53,12 +53,7 @@ def measure(name, cmd, port, keys, ttl):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("spindle", nargs="?",
-                    default=os.path.join(here, "..", "build", "spindle-server"))
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
-    ap.add_argument("--keys", type=int, default=1000000)
+    ap = side_by_side_parser(1000000)
     args = ap.parse_args()
 
     rows = []

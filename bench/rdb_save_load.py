@@ -12,7 +12,6 @@ servers print it).
   bench/rdb_save_load.py [spindle-server path] [--keys 1000000]
                          [--redis /usr/bin/redis-server] [--compression yes|no]
 """
-import argparse
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import command, fill, free_port, info_field, start  # noqa: E402
+from benchlib import command, fill, free_port, info_field, side_by_side_parser, start  # noqa: E402
 
 
 def run(name, binary, keys, compression):
@@ -70,12 +69,7 @@ def run(name, binary, keys, compression):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("spindle", nargs="?",
-                    default=os.path.join(here, "..", "build", "spindle-server"))
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
-    ap.add_argument("--keys", type=int, default=1000000)
+    ap = side_by_side_parser(1000000)
     ap.add_argument("--compression", default="yes")
     args = ap.parse_args()
     rows = [run("spindle", args.spindle, args.keys, args.compression),

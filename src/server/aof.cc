@@ -35,6 +35,15 @@ uint64_t FileSize(const std::string& path) {
   return stat(path.c_str(), &sb) == 0 ? static_cast<uint64_t>(sb.st_size) : 0;
 }
 
+// A command the file cannot hold (not RESP, or a known command with the
+// wrong number of arguments).
+void LogBadFormat(const std::string& name) {
+  LOG_WARNING(
+      "Bad file format reading the append only file %s: make a backup of your AOF file, then use "
+      "./redis-check-aof --fix <filename.manifest>",
+      name.c_str());
+}
+
 bool DirExists(const std::string& path) {
   struct stat sb;
   return stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
@@ -139,7 +148,6 @@ Aof::Aof(Server* server) : server_(server) {}
 Aof::~Aof() {
   fsync_thread_.Drain();
   if (fd_ != -1) close(fd_);
-  if (cow_fd_ != -1) close(cow_fd_);
 }
 
 void Aof::Refresh() {
@@ -354,10 +362,7 @@ bool Aof::LoadCommands(int fd, uint64_t size, uint64_t offset, const std::string
         return false;
       }
       if (run == Server::Replayer::Result::kBadArity) {
-        LOG_WARNING(
-            "Bad file format reading the append only file %s: make a backup of your AOF file, "
-            "then use ./redis-check-aof --fix <filename.manifest>",
-            name.c_str());
+        LogBadFormat(name);
         return false;
       }
       continue;
@@ -368,10 +373,7 @@ bool Aof::LoadCommands(int fd, uint64_t size, uint64_t offset, const std::string
       return false;
     }
     if (r == persistence::AofReader::Result::kBadFormat) {
-      LOG_WARNING(
-          "Bad file format reading the append only file %s: make a backup of your AOF file, then "
-          "use ./redis-check-aof --fix <filename.manifest>",
-          name.c_str());
+      LogBadFormat(name);
       return false;
     }
     if (r == persistence::AofReader::Result::kEnd) {
@@ -658,26 +660,15 @@ Aof::RewriteResult Aof::StartRewrite() {
     return RewriteResult::kFailed;
   }
   ++rewrites_;
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) pipe_fds[0] = pipe_fds[1] = -1;
-  const int64_t start = MonotonicUs();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (pipe_fds[0] != -1) close(pipe_fds[0]);
-    RunChild(pipe_fds[1]);
-  }
-  if (pipe_fds[1] != -1) close(pipe_fds[1]);
-  if (pid < 0) {
-    const int err = errno;
-    if (pipe_fds[0] != -1) close(pipe_fds[0]);
+  int64_t fork_usec = 0;
+  if (!child_.Start([this](int cow_fd) { RunChild(cow_fd); }, &fork_usec)) {
     last_rewrite_ok_ = false;
-    LOG_WARNING("Can't rewrite append only file in background: fork: %s", std::strerror(err));
+    LOG_WARNING("Can't rewrite append only file in background: fork: %s", std::strerror(errno));
     return RewriteResult::kFailed;
   }
-  server_->snapshots().RecordFork(MonotonicUs() - start);
-  LOG_NOTICE("Background append only file rewriting started by pid %ld", static_cast<long>(pid));
-  child_pid_ = pid;
-  cow_fd_ = pipe_fds[0];
+  server_->snapshots().RecordFork(fork_usec);
+  LOG_NOTICE("Background append only file rewriting started by pid %ld",
+             static_cast<long>(child_.pid()));
   server_->ChildStateChanged();
   rewrite_scheduled_ = false;
   rewrite_time_start_ = NowSeconds();
@@ -701,12 +692,12 @@ void Aof::RunChild(int cow_fd) {
   _exit(st.ok() ? 0 : 1);
 }
 
-bool Aof::FinishRewrite() {
+bool Aof::FinishRewrite(pid_t child_pid) {
   // backgroundRewriteDoneHandler's success path: the new base and (for the
   // first rewrite) the temporary incr take their names, the incrs the base
   // now covers become history, and the manifest says so, durably, before
   // any old file is removed.
-  const std::string tmp = RewriteTempName(static_cast<long>(child_pid_));
+  const std::string tmp = RewriteTempName(static_cast<long>(child_pid));
   persistence::AofManifest next = manifest_;
   const std::string base = next.NewBase(filename_, rdb_preamble_);
   if (rename(tmp.c_str(), DirPath(base).c_str()) != 0) {
@@ -751,13 +742,15 @@ bool Aof::FinishRewrite() {
 }
 
 void Aof::ChildDone(int status) {
+  const pid_t pid = child_.pid();
+  const uint64_t cow = child_.Finish();
   const bool ok_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (ok_exit) {
     LOG_NOTICE("Background AOF rewrite terminated with success");
-    if (FinishRewrite()) {
+    if (FinishRewrite(pid)) {
       last_rewrite_ok_ = true;
       consecutive_failures_ = 0;
-      last_cow_bytes_ = ReadChildCow(cow_fd_);
+      last_cow_bytes_ = cow;
       LOG_NOTICE("Background AOF rewrite finished successfully");
       if (state_ == State::kWaitRewrite) state_ = State::kOn;
     } else {
@@ -787,7 +780,7 @@ void Aof::ChildDone(int status) {
         "minutes",
         static_cast<int>(minutes));
   }
-  unlink(RewriteTempName(static_cast<long>(child_pid_)).c_str());
+  unlink(RewriteTempName(static_cast<long>(pid)).c_str());
   if (state_ == State::kWaitRewrite) {
     // The first rewrite failed: what accumulated is dropped with the
     // temporary incr, and the rewrite is tried again.
@@ -795,9 +788,6 @@ void Aof::ChildDone(int status) {
     unlink(DirPath(persistence::AofTempIncrName(filename_)).c_str());
     rewrite_scheduled_ = true;
   }
-  if (cow_fd_ != -1) close(cow_fd_);
-  cow_fd_ = -1;
-  child_pid_ = -1;
   server_->ChildStateChanged();
   rewrite_time_last_ = NowSeconds() - rewrite_time_start_;
   rewrite_time_start_ = -1;
@@ -805,30 +795,17 @@ void Aof::ChildDone(int status) {
 
 void Aof::KillChild() {
   if (!child_active()) return;
-  LOG_NOTICE("Killing running AOF rewrite child: %ld", static_cast<long>(child_pid_));
-  kill(child_pid_, SIGUSR1);
-  int status;
-  while (waitpid(child_pid_, &status, 0) == -1 && errno == EINTR) {
-  }
-  unlink(RewriteTempName(static_cast<long>(child_pid_)).c_str());
+  LOG_NOTICE("Killing running AOF rewrite child: %ld", static_cast<long>(child_.pid()));
+  child_.Kill();
+  unlink(RewriteTempName(static_cast<long>(child_.pid())).c_str());
   if (temp_incr_open_) unlink(DirPath(persistence::AofTempIncrName(filename_)).c_str());
-  if (cow_fd_ != -1) close(cow_fd_);
-  cow_fd_ = -1;
-  child_pid_ = -1;
+  child_.Finish();
   rewrite_time_start_ = -1;
   server_->ChildStateChanged();
 }
 
 void Aof::Cron() {
-  if (child_active()) {
-    int status = 0;
-    const pid_t done = waitpid(child_pid_, &status, WNOHANG);
-    if (done == child_pid_) {
-      ChildDone(status);
-    } else if (done == -1 && errno == ECHILD) {
-      ChildDone(1 << 8);
-    }
-  }
+  if (int status = 0; child_.Poll(&status)) ChildDone(status);
   if (!server_->HasActiveChild() && rewrite_scheduled_ && !RewriteLimited()) StartRewrite();
   if (state_ == State::kOn && !server_->HasActiveChild() && rewrite_percentage_ > 0 &&
       current_size_ > static_cast<uint64_t>(rewrite_min_size_)) {
@@ -839,10 +816,9 @@ void Aof::Cron() {
       StartRewrite();
     }
   }
-  if (state_ != State::kOff && flush_postponed_start_ != 0) Flush(false);
-  if (state_ != State::kOff && !last_write_ok_) Flush(false);
-  // everysec with nothing written since: the fsync still falls due.
-  if (state_ != State::kOff && fsync_policy_ == FsyncPolicy::kEverySec) Flush(false);
+  // A postponed write, a write to retry after an error, or an everysec
+  // fsync that falls due with nothing new written: Flush sees to each.
+  if (state_ != State::kOff) Flush(false);
 }
 
 // --- on / off --------------------------------------------------------------

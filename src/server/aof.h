@@ -35,6 +35,7 @@
 
 #include "common/status.h"
 #include "persistence/aof.h"
+#include "server/fork_child.h"
 
 namespace spindle::server {
 
@@ -131,7 +132,7 @@ class Aof {
   // BGREWRITEAOF (rewriteAppendOnlyFileBackground, bgrewriteaofCommand's
   // checks): kScheduled while another child (BGSAVE) runs.
   RewriteResult StartRewriteCommand();
-  bool child_active() const { return child_pid_ != -1; }
+  bool child_active() const { return child_.active(); }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
 
   // CONFIG SET appendonly yes / no (startAppendOnly / stopAppendOnly).
@@ -174,7 +175,7 @@ class Aof {
   RewriteResult StartRewrite();
   [[noreturn]] void RunChild(int cow_fd);
   void ChildDone(int status);
-  bool FinishRewrite();
+  bool FinishRewrite(pid_t child_pid);
   void RemoveHistory();
   bool RewriteLimited() const;
   void CloseFd();
@@ -209,8 +210,7 @@ class Aof {
   int last_write_errno_ = 0;
   AofFsyncThread fsync_thread_;
 
-  pid_t child_pid_ = -1;
-  int cow_fd_ = -1;
+  ChildProcess child_;
   bool rewrite_scheduled_ = false;
   int64_t rewrite_time_start_ = -1;  // unix s
   int64_t rewrite_time_last_ = -1;

@@ -1,10 +1,14 @@
 #include "server/fork_child.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 
+#include "common/clock.h"
 #include "common/logging.h"
 #include "server/server.h"
 
@@ -46,6 +50,60 @@ void ReportChildCow(int fd, const char* what) {
 uint64_t ReadChildCow(int fd) {
   uint64_t cow = 0;
   if (fd == -1 || read(fd, &cow, sizeof(cow)) != sizeof(cow)) return 0;
+  return cow;
+}
+
+ChildProcess::~ChildProcess() {
+  if (cow_fd_ != -1) close(cow_fd_);
+}
+
+bool ChildProcess::Start(const std::function<void(int cow_fd)>& body, int64_t* fork_usec) {
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) pipe_fds[0] = pipe_fds[1] = -1;
+  const int64_t start = MonotonicUs();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (pipe_fds[0] != -1) close(pipe_fds[0]);
+    body(pipe_fds[1]);
+    _exit(1);  // body must not return
+  }
+  *fork_usec = MonotonicUs() - start;
+  const int err = errno;
+  if (pipe_fds[1] != -1) close(pipe_fds[1]);
+  if (pid < 0) {
+    if (pipe_fds[0] != -1) close(pipe_fds[0]);
+    errno = err;
+    return false;
+  }
+  pid_ = pid;
+  cow_fd_ = pipe_fds[0];
+  return true;
+}
+
+bool ChildProcess::Poll(int* status) {
+  if (!active()) return false;
+  const pid_t done = waitpid(pid_, status, WNOHANG);
+  if (done == pid_) return true;
+  if (done == -1 && errno == ECHILD) {
+    *status = 1 << 8;
+    return true;
+  }
+  return false;
+}
+
+void ChildProcess::Kill() {
+  if (!active()) return;
+  kill(pid_, SIGUSR1);
+  int status;
+  while (waitpid(pid_, &status, 0) == -1 && errno == EINTR) {
+  }
+}
+
+uint64_t ChildProcess::Finish() {
+  const uint64_t cow = ReadChildCow(cow_fd_);
+  if (cow_fd_ != -1) close(cow_fd_);
+  cow_fd_ = -1;
+  pid_ = -1;
   return cow;
 }
 

@@ -163,27 +163,14 @@ RdbSnapshots::BackgroundResult RdbSnapshots::StartBackgroundSave() {
   ++rdb_saves_;
   dirty_before_bgsave_ = server_->keyspace().dirty();
   lastbgsave_try_ = NowSeconds();
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) pipe_fds[0] = pipe_fds[1] = -1;
-  const int64_t start = MonotonicUs();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (pipe_fds[0] != -1) close(pipe_fds[0]);
-    RunChild(pipe_fds[1]);
-  }
-  const int64_t fork_usec = MonotonicUs() - start;
-  if (pipe_fds[1] != -1) close(pipe_fds[1]);
-  if (pid < 0) {
-    const int err = errno;
-    if (pipe_fds[0] != -1) close(pipe_fds[0]);
+  int64_t fork_usec = 0;
+  if (!child_.Start([this](int cow_fd) { RunChild(cow_fd); }, &fork_usec)) {
     last_bgsave_ok_ = false;
-    LOG_WARNING("Can't save in background: fork: %s", std::strerror(err));
+    LOG_WARNING("Can't save in background: fork: %s", std::strerror(errno));
     return BackgroundResult::kForkFailed;
   }
   RecordFork(fork_usec);
-  LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(pid));
-  child_pid_ = pid;
-  cow_fd_ = pipe_fds[0];
+  LOG_NOTICE("Background saving started by pid %ld", static_cast<long>(child_.pid()));
   save_time_start_ = NowSeconds();
   server_->ChildStateChanged();
   return BackgroundResult::kStarted;
@@ -204,6 +191,8 @@ void RdbSnapshots::RunChild(int cow_fd) {
 
 void RdbSnapshots::ChildDone(int status) {
   const int64_t now = NowSeconds();
+  const pid_t pid = child_.pid();
+  const uint64_t cow = child_.Finish();
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     LOG_NOTICE("Background saving terminated with success");
     storage::Keyspace& keyspace = server_->keyspace();
@@ -211,20 +200,17 @@ void RdbSnapshots::ChildDone(int status) {
     keyspace.set_dirty(dirty >= dirty_before_bgsave_ ? dirty - dirty_before_bgsave_ : 0);
     lastsave_ = now;
     last_bgsave_ok_ = true;
-    if (uint64_t cow = ReadChildCow(cow_fd_); cow != 0) last_cow_bytes_ = cow;
+    if (cow != 0) last_cow_bytes_ = cow;
   } else if (WIFEXITED(status)) {
     LOG_WARNING("Background saving error");
     last_bgsave_ok_ = false;
   } else {
     const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     LOG_WARNING("Background saving terminated by signal %d", sig);
-    unlink(persistence::RdbTempFileName(child_pid_).c_str());
+    unlink(persistence::RdbTempFileName(pid).c_str());
     // SIGUSR1 is how the server itself stops a child: not an error.
     if (sig != SIGUSR1) last_bgsave_ok_ = false;
   }
-  if (cow_fd_ != -1) close(cow_fd_);
-  cow_fd_ = -1;
-  child_pid_ = -1;
   save_time_last_ = now - save_time_start_;
   save_time_start_ = -1;
   server_->ChildStateChanged();
@@ -233,14 +219,7 @@ void RdbSnapshots::ChildDone(int status) {
 void RdbSnapshots::Cron() {
   const int64_t now = NowSeconds();
   if (child_active()) {
-    int status = 0;
-    const pid_t done = waitpid(child_pid_, &status, WNOHANG);
-    if (done == child_pid_) {
-      ChildDone(status);
-    } else if (done == -1 && errno == ECHILD) {
-      // Reaped by someone else: its fate is unknown, so count it failed.
-      ChildDone(1 << 8);
-    }
+    if (int status = 0; child_.Poll(&status)) ChildDone(status);
     return;
   }
   // One child at a time: an AOF rewrite must end first.
@@ -269,14 +248,9 @@ void RdbSnapshots::AfterFlushAll() {
 void RdbSnapshots::KillChild(bool quiet) {
   if (!child_active()) return;
   if (!quiet) LOG_WARNING("There is a child saving an .rdb. Killing it!");
-  kill(child_pid_, SIGUSR1);
-  int status;
-  while (waitpid(child_pid_, &status, 0) == -1 && errno == EINTR) {
-  }
-  unlink(persistence::RdbTempFileName(child_pid_).c_str());
-  if (cow_fd_ != -1) close(cow_fd_);
-  cow_fd_ = -1;
-  child_pid_ = -1;
+  child_.Kill();
+  unlink(persistence::RdbTempFileName(child_.pid()).c_str());
+  child_.Finish();
   save_time_start_ = -1;
   server_->ChildStateChanged();
 }

@@ -29,6 +29,7 @@
 #include "persistence/rdb_file.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
+#include "server/fork_child.h"
 
 namespace spindle::server {
 
@@ -65,7 +66,7 @@ class RdbSnapshots {
   // blocks), then applies the `save` rules and a scheduled BGSAVE.
   void Cron();
 
-  bool child_active() const { return child_pid_ != -1; }
+  bool child_active() const { return child_.active(); }
   // SHUTDOWN: kills a saving child with SIGUSR1 and removes its temporary
   // file ("There is a child saving an .rdb. Killing it!").
   void KillChild(bool quiet = false);
@@ -133,8 +134,7 @@ class RdbSnapshots {
   std::vector<SaveRule> rules_;
   bool stop_writes_on_error_ = true;
 
-  pid_t child_pid_ = -1;
-  int cow_fd_ = -1;  // read end of the child's copy-on-write report
+  ChildProcess child_;
   bool bgsave_scheduled_ = false;
   uint64_t dirty_before_bgsave_ = 0;
   int64_t lastsave_ = 0;        // unix s

@@ -15,7 +15,8 @@ FAMILY = "connection"
 
 COMMANDS = {"PING": -1, "ECHO": 2, "SELECT": 2, "AUTH": -2, "CLIENT": -2,
             "COMMAND": -1, "CONFIG": -2, "HELLO": -1, "SLOWLOG": -2, "LATENCY": -2,
-            "RESET": 1, "MONITOR": 1}
+            "RESET": 1, "MONITOR": 1, "BGREWRITEAOF": 1, "BGSAVE": -1, "SAVE": 1,
+            "LASTSAVE": 1}
 
 
 def gen_ping(rng, ctx):
@@ -224,9 +225,28 @@ def gen_diagnostics(rng, ctx):
     ]))]
 
 
+def gen_persistence(rng, ctx):
+    """The persistence commands and directives in the shapes that change
+    nothing: wrong arities, bad options, bad values (a BGSAVE or rewrite that
+    started would make the two servers' files and timings differ)."""
+    return [Op(rng.choice([
+        ["BGREWRITEAOF", rng.choice(["x", "", "SCHEDULE"])],
+        ["BGSAVE", rng.choice(["foo", "", "SCHEDULEX"])], ["BGSAVE", "SCHEDULE", "x"],
+        ["SAVE", "x"], ["LASTSAVE", "x"],
+        ["CONFIG", "SET", "appendfsync", rng.choice(["maybe", "", "ALWAYSX"])],
+        ["CONFIG", "SET", "appendonly", rng.choice(["maybe", "2"])],
+        ["CONFIG", "SET", "auto-aof-rewrite-percentage", rng.choice(["-1", "x", "1.5"])],
+        ["CONFIG", "SET", "auto-aof-rewrite-min-size", rng.choice(["-1", "x", "1zz"])],
+        ["CONFIG", "SET", rng.choice(["appendfilename", "appenddirname"]), "other"],
+        ["CONFIG", "SET", rng.choice(["aof-use-rdb-preamble", "aof-load-truncated",
+                                      "aof-timestamp-enabled", "no-appendfsync-on-rewrite"]),
+         rng.choice(["maybe", ""])],
+    ]))]
+
+
 GENERATORS = [
     (20, gen_ping), (20, gen_echo), (15, gen_select), (15, gen_unknown),
     (30, gen_wrong_arity), (8, gen_client), (5, gen_auth_hello), (6, gen_command),
-    (6, gen_config), (6, gen_diagnostics),
+    (6, gen_config), (6, gen_diagnostics), (4, gen_persistence),
 ]
 generate = weighted_generator(GENERATORS)

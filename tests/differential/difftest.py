@@ -574,7 +574,10 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout,
         # Keys expire only when a command meets them: the active cycle
         # would add DELs at moments (and in an order) no stream controls.
         for side in (ref, test):
-            side.conn.call([b"DEBUG", b"SET-ACTIVE-EXPIRE", b"0"])
+            reply = side.conn.call([b"DEBUG", b"SET-ACTIVE-EXPIRE", b"0"])
+            if reply != b"+OK\r\n":
+                raise RuntimeError("%s refused DEBUG SET-ACTIVE-EXPIRE 0: %r"
+                                   % (side.label, reply))
         tails = (AofTail(ref.server), AofTail(test.server))
     dirty = (dirty_counter(ref), dirty_counter(test)) if check_dirty else None
     res = Result()
@@ -720,8 +723,10 @@ def start_pair(args):
     extra = []
     if getattr(args, "aof", False):
         # auto-aof-rewrite off: a rewrite would switch to a new incr file.
+        # enable-debug-command: run_stream turns active expiry off with DEBUG.
         extra = ["--appendonly", "yes", "--appendfsync", "always",
-                 "--auto-aof-rewrite-percentage", "0"]
+                 "--auto-aof-rewrite-percentage", "0",
+                 "--enable-debug-command", "local"]
     ref_srv = servers.ServerProcess(args.redis, name="redis", args=extra)
     if args.self_test:
         test_srv = servers.ServerProcess(args.redis, name="redis-b", args=extra)
@@ -795,6 +800,9 @@ def main(argv=None):
     try:
         res = run_stream(ref, test, seed, families, args.ops, verbose=args.verbose,
                          check_dirty=args.dirty, aof=args.aof)
+    except RuntimeError as e:
+        print("difftest: %s" % e, file=sys.stderr)
+        return 2
     finally:
         ref.server.stop()
         test.server.stop()

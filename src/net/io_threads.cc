@@ -1,0 +1,140 @@
+// IoThreads. The protocol, in short:
+//  - The caller publishes a batch: the job and its size (relaxed atomics),
+//    then the cursor (generation, 0) with release, then the generation word
+//    the workers sleep on, and wakes sleepers (only if any sleeps).
+//  - Every thread claims an index with a CAS on the cursor. The CAS only
+//    succeeds while the cursor still holds the generation the thread read
+//    the job under, and the caller rewrites the job only after every index
+//    of the batch was claimed and finished, so a claimed index always runs
+//    with its own batch's job.
+//  - A thread adds what it ran to done_ once it runs out of indexes; the
+//    caller, after taking what was left, waits for done_ == n: a short spin
+//    (the jobs a worker has in hand are single syscalls), then a futex.
+
+#include "net/io_threads.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+
+namespace spindle::net {
+namespace {
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+void FutexWait(std::atomic<uint32_t>* word, uint32_t expected) {
+  // Returns at once if *word != expected (EAGAIN), on a wake, or on a signal;
+  // every caller re-checks its condition in a loop.
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
+}
+
+void FutexWake(std::atomic<uint32_t>* word, int count) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, count, nullptr,
+          nullptr, 0);
+}
+
+constexpr int kCallerSpin = 4096;
+
+}  // namespace
+
+IoThreads::IoThreads(int threads) {
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+IoThreads::~IoThreads() {
+  stop_.store(true, std::memory_order_seq_cst);
+  generation_.fetch_add(1, std::memory_order_seq_cst);
+  FutexWake(&generation_, INT_MAX);
+  for (auto& t : workers_) t.join();
+}
+
+void IoThreads::ParallelFor(size_t n, JobFn fn, void* ctx) {
+  if (n == 0) return;
+  if (workers_.empty() || n == 1) {
+    for (size_t i = 0; i < n; ++i) fn(ctx, i);
+    return;
+  }
+  fn_.store(fn, std::memory_order_relaxed);
+  ctx_.store(ctx, std::memory_order_relaxed);
+  n_.store(n, std::memory_order_relaxed);
+  done_.store(0, std::memory_order_relaxed);
+  // Generation 0 is the workers' starting point: skipped when it wraps.
+  if (++published_ == 0) ++published_;
+  uint32_t gen = published_;
+  cursor_.store(static_cast<uint64_t>(gen) << 32, std::memory_order_release);
+  generation_.store(gen, std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_seq_cst) > 0) FutexWake(&generation_, INT_MAX);
+
+  size_t ran = RunClaims(gen);
+  if (ran > 0) done_.fetch_add(static_cast<uint32_t>(ran), std::memory_order_acq_rel);
+  const uint32_t total = static_cast<uint32_t>(n);
+  for (int spin = 0; done_.load(std::memory_order_acquire) != total; ++spin) {
+    if (spin < kCallerSpin) {
+      CpuRelax();
+      continue;
+    }
+    caller_waiting_.store(1, std::memory_order_seq_cst);
+    uint32_t d = done_.load(std::memory_order_seq_cst);
+    if (d != total) FutexWait(&done_, d);
+    caller_waiting_.store(0, std::memory_order_relaxed);
+  }
+}
+
+size_t IoThreads::RunClaims(uint32_t gen) {
+  size_t ran = 0;
+  uint64_t c = cursor_.load(std::memory_order_acquire);
+  for (;;) {
+    if (static_cast<uint32_t>(c >> 32) != gen) break;
+    // Read under the generation just acquired; only used if the CAS below
+    // proves the batch is still this one.
+    JobFn fn = fn_.load(std::memory_order_relaxed);
+    void* ctx = ctx_.load(std::memory_order_relaxed);
+    size_t n = n_.load(std::memory_order_relaxed);
+    uint32_t index = static_cast<uint32_t>(c);
+    if (index >= n) break;
+    if (cursor_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel,
+                                      std::memory_order_acquire)) {
+      fn(ctx, index);
+      ++ran;
+      c = cursor_.load(std::memory_order_acquire);
+    }
+  }
+  return ran;
+}
+
+void IoThreads::WorkerLoop() {
+  uint32_t seen = 0;
+  while (!stop_.load(std::memory_order_acquire)) {
+    uint32_t g = generation_.load(std::memory_order_acquire);
+    for (int i = 0; g == seen && i < kSpinBeforeSleep; ++i) {
+      CpuRelax();
+      g = generation_.load(std::memory_order_acquire);
+    }
+    if (g == seen) {
+      sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      if (generation_.load(std::memory_order_seq_cst) == seen &&
+          !stop_.load(std::memory_order_seq_cst)) {
+        FutexWait(&generation_, seen);
+      }
+      sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      continue;
+    }
+    seen = g;
+    size_t ran = RunClaims(g);
+    if (ran == 0) continue;
+    jobs_on_workers_.fetch_add(ran, std::memory_order_relaxed);
+    done_.fetch_add(static_cast<uint32_t>(ran), std::memory_order_seq_cst);
+    if (caller_waiting_.load(std::memory_order_seq_cst) != 0) FutexWake(&done_, 1);
+  }
+}
+
+}  // namespace spindle::net

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace spindle::net {
 
@@ -35,6 +36,13 @@ class Buffer {
   void Reserve(size_t n);
   // Frees the storage if the buffer is empty.
   void Release();
+  // Exchanges storage and contents with other (lending an empty buffer).
+  void Swap(Buffer& other) noexcept {
+    buf_.swap(other.buf_);
+    std::swap(cap_, other.cap_);
+    std::swap(read_, other.read_);
+    std::swap(write_, other.write_);
+  }
 
   // Reads once from fd (non-blocking). Returns bytes read, 0 on EOF, -1 on
   // error with *saved_errno set (EAGAIN included). max_bytes caps the read.

@@ -5,8 +5,10 @@
 // closing marks it and the Server frees it at the end of the loop iteration
 // (after its last reply is flushed when close_after_reply is set).
 //
-// Thread: main thread (I/O threads will borrow the buffers while the main
-// thread does not touch the client, in a later stage).
+// Thread: main thread. With io-threads, an I/O thread reads into the query
+// buffer, runs the parser and writes out the reply buffer while the main
+// thread waits for the batch (see client_io.cc); nothing else is touched
+// off the main thread.
 
 #include <cstdint>
 #include <memory>
@@ -146,7 +148,8 @@ class Client : public commands::Session, public net::FdHandler {
   }
   void DisableTracking() { tracking_.reset(); }
 
-  // Pending-write bookkeeping owned by the Server.
+  // Pending-read / pending-write bookkeeping owned by the Server.
+  bool pending_read = false;  // listed for the next threaded read batch
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
 

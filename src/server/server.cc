@@ -23,16 +23,6 @@ namespace {
 // Connections accepted per readiness event (Redis's MAX_ACCEPTS_PER_CALL): a
 // flood of new connections cannot starve the clients already served.
 constexpr int kMaxAcceptsPerCall = 1000;
-// Bytes written to one client per event under level-triggered backends
-// (Redis's NET_MAX_WRITES_PER_EVENT): one huge reply cannot starve the rest.
-// Edge-triggered backends must write until EAGAIN instead.
-constexpr size_t kMaxWritePerEvent = 64 * 1024;
-// Bytes read per readable event under level-triggered backends (Redis's
-// PROTO_IOBUF_LEN); a large bulk in progress reads up to what it still needs.
-constexpr size_t kReadChunk = 16 * 1024;
-// An empty query buffer larger than this is freed at once; smaller ones are
-// freed when the client has been idle for kIdleBufferReleaseMs.
-constexpr size_t kQueryBufferKeep = 32 * 1024;
 constexpr int64_t kIdleBufferReleaseMs = 2000;
 
 // Redis's shared.bgsaveerr (stop-writes-on-bgsave-error).
@@ -164,6 +154,12 @@ Status Server::Start() {
   Status st = Listen();
   if (!st.ok()) return st;
 
+  // io-threads N counts the main thread (Redis's meaning): N - 1 workers,
+  // asleep until a batch of reads or writes is big enough to share.
+  if (cfg.io_threads > 1) {
+    io_threads_ = std::make_unique<net::IoThreads>(cfg.io_threads);
+    threaded_reads_ = cfg.io_threads_do_reads;
+  }
   loop_->SetBeforeSleep([this] { BeforeSleep(); });
   loop_->SetAfterSleep([] { Clock::Update(); });
   loop_->AddTimer(1, [this] { return Cron(); });
@@ -382,88 +378,6 @@ void Server::CloseClientAsync(Client* c) {
   if (c->close_asap()) return;
   c->MarkCloseAsap();
   to_close_.push_back(c);
-}
-
-void Server::HandleReadable(Client* c) {
-  if (c->closing()) return;
-  net::Buffer& q = c->query();
-  for (;;) {
-    size_t want = kReadChunk;
-    size_t hint = c->parser().BulkHint();
-    if (hint > q.size()) {
-      // A big argument is on its way: make room for exactly what it needs so
-      // it lands in place (no reallocation cascade, no copy afterwards).
-      want = hint - q.size();
-      q.Reserve(want);
-    }
-    int err = 0;
-    ssize_t n = q.ReadFd(c->fd(), &err, edge_triggered_ ? (1 << 20) : want);
-    if (n > 0) {
-      stats_.total_net_input_bytes += n;
-      ++stats_.total_reads_processed;
-      if (!edge_triggered_) break;
-      if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) break;
-      continue;
-    }
-    if (n == 0) {
-      LOG_VERBOSE("Client closed connection id=%llu addr=%s",
-                  static_cast<unsigned long long>(c->id()), c->PeerId().c_str());
-      CloseClientAsync(c);
-      return;
-    }
-    if (err == EINTR) continue;
-    if (err == EAGAIN || err == EWOULDBLOCK) break;
-    LOG_VERBOSE("Reading from client: %s", strerror(err));
-    CloseClientAsync(c);
-    return;
-  }
-  c->Touch(Clock::NowMs());
-  if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) {
-    LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
-                static_cast<unsigned long long>(c->id()), c->PeerId().c_str(), q.size());
-    CloseClientAsync(c);
-    return;
-  }
-  ProcessInput(c);
-}
-
-void Server::ProcessInput(Client* c) {
-  net::Buffer& q = c->query();
-  while (!c->closing() && !c->blocked() && !c->postponed() && !q.empty()) {
-    size_t consumed = 0;
-    auto status = c->parser().Parse(q.data(), q.size(), &consumed, &argv_);
-    if (status == protocol::RespParser::Status::kNeedMore) break;
-    if (status == protocol::RespParser::Status::kError) {
-      uint64_t errors_before = c->reply().errors_written();
-      c->reply().Error(c->parser().error());
-      CountErrors(c, errors_before);
-      LOG_VERBOSE("Protocol error (%s) from client: id=%llu addr=%s",
-                  c->parser().error().c_str(), static_cast<unsigned long long>(c->id()),
-                  c->PeerId().c_str());
-      c->MarkCloseAfterReply();
-      q.Consume(q.size());
-      break;
-    }
-    if (!argv_.empty()) {
-      // CLIENT PAUSE: the command stays in the buffer, unread, until the
-      // pause ends (the parser finds it again then).
-      if (pause_type_ != PauseType::kNone && MustPostpone(c, argv_)) {
-        Postpone(c);
-        break;
-      }
-      ExecuteCommand(c, argv_);
-    }
-    q.Consume(consumed);
-  }
-  if (q.empty() && q.capacity() > kQueryBufferKeep) q.Release();
-  if (!c->output().empty() || c->close_after_reply()) QueueWrite(c);
-}
-
-void Server::QueueWrite(Client* c) {
-  if (!c->in_pending_writes && !c->write_interest) {
-    c->in_pending_writes = true;
-    pending_writes_.push_back(c);
-  }
 }
 
 // Propagation: what one command run asks for (see commands::Propagator).
@@ -748,6 +662,7 @@ void Server::CountErrors(Client* c, uint64_t errors_before) {
 
 void Server::ResetStats() {
   stats_ = ServerStats();
+  io_threaded_reads_ = io_threaded_writes_ = 0;
   error_stats_.clear();
   expirer_.ResetStats();
   commands_.ForEach([](const commands::CommandSpec& cmd) {
@@ -757,53 +672,12 @@ void Server::ResetStats() {
   keyspace_->stats() = storage::KeyspaceStats();
 }
 
-void Server::HandleWritable(Client* c) {
-  if (c->close_asap()) return;
-  // Under appendfsync always, replies to this iteration's writes may be in
-  // c's output already: the AOF goes to disk first.
-  if (aof_->must_flush_before_replies()) aof_->Flush(false);
-  WriteToClient(c, true);
-}
-
-bool Server::WriteToClient(Client* c, bool from_write_event) {
-  ChunkedBuffer& out = c->output();
-  size_t total = 0;
-  while (!out.empty()) {
-    int err = 0;
-    size_t cap = edge_triggered_ ? 0 : kMaxWritePerEvent - total;
-    ssize_t n = net::WriteChunks(c->fd(), &out, cap, &err);
-    if (n > 0) {
-      total += n;
-      stats_.total_net_output_bytes += n;
-      if (!edge_triggered_ && total >= kMaxWritePerEvent) break;
-      continue;
-    }
-    if (n < 0 && err == EINTR) continue;
-    if (n < 0 && err != EAGAIN && err != EWOULDBLOCK) {
-      LOG_VERBOSE("Error writing to client: %s", strerror(err));
-      CloseClientAsync(c);
-      return false;
-    }
-    break;  // EAGAIN: the socket is full
-  }
-  ++stats_.total_writes_processed;
-  if (total > 0) c->Touch(Clock::NowMs());
-  if (out.empty() && c->close_after_reply()) {
-    CloseClientAsync(c);
-    return false;
-  }
-  // Read interest stays unless the client is closing; write interest only
-  // while output is left (the write would have blocked).
-  bool want_write = !out.empty();
-  if (want_write != c->write_interest || c->close_after_reply()) {
-    int mask = (c->close_after_reply() ? 0 : net::kReadable) | (want_write ? net::kWritable : 0);
-    if (loop_->SetMask(c->fd(), mask).ok()) c->write_interest = want_write;
-  }
-  (void)from_write_event;
-  return true;
-}
-
 void Server::BeforeSleep() {
+  // With threaded reads, the clients found readable since the last
+  // iteration: read and parsed (on the I/O threads), then their commands run
+  // here in the order the poller reported them (Redis's
+  // handleClientsWithPendingReadsUsingThreads).
+  HandlePendingReads();
   // Clients unblocked since the last iteration go on with the commands they
   // pipelined while blocked.
   while (!unblocked_.empty()) {
@@ -829,14 +703,8 @@ void Server::BeforeSleep() {
   aof_->Flush(false);
   // Replies are written here, right before the loop sleeps, so most of them
   // go out with one writev and no write-readiness round trip (Redis's
-  // handleClientsWithPendingWrites).
-  for (size_t i = 0; i < pending_writes_.size(); ++i) {
-    Client* c = pending_writes_[i];
-    c->in_pending_writes = false;
-    if (c->close_asap()) continue;
-    WriteToClient(c, false);
-  }
-  pending_writes_.clear();
+  // handleClientsWithPendingWrites), on the I/O threads when there are any.
+  WritePendingClients();
   FreeClosedClients();
   if (shutdown_requested_.load()) loop_->Stop();
 }
@@ -869,7 +737,9 @@ int64_t Server::Cron() {
   LimitTrackingTable();
   snapshots_->Cron();
   aof_->Cron();
-  FreeClosedClients();
+  // Clients closed here are freed by the next BeforeSleep, which runs before
+  // the loop waits again: freeing them now could free a client still listed
+  // for this iteration's reads or writes.
   int hz = config_.values().hz;
   if (hz < 1) hz = 1;
   return 1000 / hz;

@@ -19,6 +19,7 @@
 
 #include "commands/command_table.h"
 #include "net/event_loop.h"
+#include "net/io_threads.h"
 #include "server/active_expire.h"
 #include "server/aof.h"
 #include "server/client.h"
@@ -186,7 +187,12 @@ class Server {
   void HandleReadable(Client* c);
   void HandleWritable(Client* c);
   // Parses and runs every complete command in c's query buffer.
-  void ProcessInput(Client* c);
+  void ProcessInput(Client* c) { ProcessInput(c, nullptr); }
+
+  // Threaded I/O (io-threads > 1), for INFO.
+  bool io_threads_active() const { return io_threads_active_; }
+  uint64_t io_threaded_reads() const { return io_threaded_reads_; }
+  uint64_t io_threaded_writes() const { return io_threaded_writes_; }
 
   // Schedules c's pending output for the write before the loop sleeps.
   void QueueWrite(Client* c);
@@ -229,8 +235,66 @@ class Server {
   void RejectConnection(int fd, std::string_view why);
   void ExecuteCommand(Client* c, std::span<const std::string_view> args);
   void BeforeSleep();
-  // Writes c's pending output. Returns false if the client was closed.
-  bool WriteToClient(Client* c, bool from_write_event);
+
+  // --- client_io.cc: a client's bytes in and out ---------------------------
+  // What one socket read pass found. Filled on any thread.
+  struct ReadOutcome {
+    enum class End : uint8_t { kOk, kEof, kError } end = End::kOk;
+    int err = 0;       // errno of kError
+    size_t bytes = 0;  // read in all
+    uint32_t reads = 0;
+  };
+  // Commands an I/O thread cut out of a client's query buffer, for the main
+  // thread to run: arguments as offsets into the buffer (its bytes do not
+  // move until the main thread has run them) or into `storage` (inline
+  // commands whose quoting the parser had to unescape).
+  struct PreParsed {
+    struct Arg {
+      size_t offset;
+      size_t len;
+      bool in_storage;
+    };
+    struct Command {
+      uint32_t argc;
+      size_t consumed;
+    };
+    std::vector<Arg> args;
+    std::vector<Command> commands;
+    std::string storage;
+    size_t next = 0;  // the next command to run
+    void Clear() {
+      args.clear();
+      commands.clear();
+      storage.clear();
+      next = 0;
+    }
+  };
+  // What one socket write pass did. Filled on any thread.
+  struct WriteOutcome {
+    size_t bytes = 0;
+    int err = 0;  // a fatal errno (not EAGAIN)
+    bool skipped = false;
+  };
+  // The parts that touch only c's socket and buffers (any thread, while
+  // the main thread does not touch c) and the parts that follow on the
+  // main thread (stats, closing, event masks, running commands).
+  void ReadSocket(Client* c, ReadOutcome* out) const;
+  static void PreParse(Client* c, PreParsed* out);
+  void FinishRead(Client* c, const ReadOutcome& r, PreParsed* pre);
+  void WriteSocket(Client* c, WriteOutcome* out) const;
+  bool FinishWrite(Client* c, const WriteOutcome& w);
+  // Writes c's pending output now. Returns false if the client was closed.
+  bool WriteToClient(Client* c);
+  void ProcessInput(Client* c, PreParsed* pre);
+  void HandlePendingReads();
+  void WritePendingClients();
+  // Whether a batch of n clients goes to the I/O threads.
+  bool UseIoThreads(size_t n) const;
+  // The query buffer of a client that holds none is lent from a pool for
+  // the read and given back once it is empty again: an idle client holds no
+  // buffer at all, and a busy one allocates none per read.
+  void LendQueryBuffer(Client* c);
+  void ReturnQueryBuffer(Client* c);
   void FreeClient(Client* c);
   void FreeClosedClients();
   int64_t Cron();
@@ -332,6 +396,19 @@ class Server {
   std::vector<std::string> listen_bind_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id = creation order
   std::vector<Client*> pending_writes_;
+  // Threaded I/O (client_io.cc).
+  std::unique_ptr<net::IoThreads> io_threads_;  // null with io-threads 1
+  bool threaded_reads_ = false;                 // io-threads-do-reads (and threads)
+  bool io_threads_active_ = false;              // the last batch went to the threads
+  uint64_t io_threaded_reads_ = 0;
+  uint64_t io_threaded_writes_ = 0;
+  std::vector<Client*> pending_reads_;
+  std::vector<Client*> read_batch_;
+  std::vector<ReadOutcome> read_outcomes_;
+  std::vector<PreParsed> pre_parsed_;
+  std::vector<uint8_t> parse_allowed_;
+  std::vector<WriteOutcome> write_outcomes_;
+  std::vector<net::Buffer> read_pool_;  // empty query buffers to lend
   std::vector<Client*> to_close_;
   std::vector<std::string_view> argv_;  // scratch for the command being parsed
   uint64_t next_client_id_ = 1;

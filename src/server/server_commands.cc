@@ -121,7 +121,7 @@ void InfoServer(Server& s, InfoWriter& w) {
   w.Field("lru_clock", (Clock::NowMs() / 1000) & ((1 << 24) - 1));
   w.Field("executable", s.executable());
   w.Field("config_file", s.config().file());
-  w.Field("io_threads_active", 0);
+  w.Field("io_threads_active", s.io_threads_active() ? 1 : 0);
 }
 
 void InfoClients(Server& s, InfoWriter& w) {
@@ -235,8 +235,8 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("dump_payload_sanitizations", 0);
   w.Field("total_reads_processed", st.total_reads_processed);
   w.Field("total_writes_processed", st.total_writes_processed);
-  w.Field("io_threaded_reads_processed", 0);
-  w.Field("io_threaded_writes_processed", 0);
+  w.Field("io_threaded_reads_processed", s.io_threaded_reads());
+  w.Field("io_threaded_writes_processed", s.io_threaded_writes());
   w.Field("reply_buffer_shrinks", 0);
   w.Field("reply_buffer_expands", 0);
 }

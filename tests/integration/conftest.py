@@ -4,6 +4,10 @@ SPINDLE_SERVER              binary (default <repo>/build/spindle-server)
 SPINDLE_TEST_AGAINST_REDIS=1  run the same tests against /usr/bin/redis-server
                             (no --io-backend; one run instead of four) to
                             prove the tests themselves are right.
+SPINDLE_TEST_IO_THREADS=N   start every server with --io-threads N
+                            --io-threads-do-reads yes (before the test's own
+                            arguments, which may override them): `make test`
+                            runs the suite with 1 and with 2.
 
 Every server is started with --port/--bind 127.0.0.1/--save ""/--appendonly no
 and stopped at teardown, whatever the outcome; on failure the server log is
@@ -24,6 +28,9 @@ AGAINST_REDIS = os.environ.get("SPINDLE_TEST_AGAINST_REDIS") == "1"
 BINARY = (servers.REDIS_SERVER if AGAINST_REDIS
           else os.environ.get("SPINDLE_SERVER", servers.DEFAULT_SPINDLE))
 BACKEND_PARAMS = ["redis-reference"] if AGAINST_REDIS else list(servers.BACKENDS)
+IO_THREADS = int(os.environ.get("SPINDLE_TEST_IO_THREADS", "1"))
+IO_THREAD_ARGS = (("--io-threads", str(IO_THREADS), "--io-threads-do-reads", "yes")
+                  if IO_THREADS > 1 else ())
 
 _live = []  # servers of the running test (for the failure report)
 
@@ -39,7 +46,8 @@ class Harness:
     def start(self, *args, preexec_fn=None, config_file=None):
         if not os.access(BINARY, os.X_OK):
             pytest.fail("server binary not found or not executable: %s" % BINARY)
-        srv = servers.ServerProcess(BINARY, args=args, backend=self.backend,
+        srv = servers.ServerProcess(BINARY, args=IO_THREAD_ARGS + tuple(args),
+                                    backend=self.backend,
                                     preexec_fn=preexec_fn, config_file=config_file)
         self.started.append(srv)
         _live.append(srv)

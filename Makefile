@@ -61,8 +61,12 @@ test: deps build test-unit test-integration test-differential fuzz-smoke
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The suite runs twice: on the main thread alone, and with two I/O threads
+# taking the reads, the parsing and the writes (io-threads 2).
 test-integration: build
 	SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server $(PY) -m pytest -q tests/integration
+	SPINDLE_TEST_IO_THREADS=2 SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server \
+	  $(PY) -m pytest -q tests/integration
 
 test-differential: build
 	SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server $(PY) -m pytest -q tests/differential
@@ -78,6 +82,8 @@ test-asan: deps
 	ninja -C $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 	SPINDLE_SERVER=$(CURDIR)/$(ASAN_BUILD)/spindle-server $(PY) -m pytest -q tests/integration
+	SPINDLE_TEST_IO_THREADS=2 SPINDLE_SERVER=$(CURDIR)/$(ASAN_BUILD)/spindle-server \
+	  $(PY) -m pytest -q tests/integration
 
 $(FUZZ_BUILD)/build.ninja:
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DSPINDLE_FUZZ=ON \

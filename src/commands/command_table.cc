@@ -118,7 +118,9 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
   char buf[64];
   if (name.size() >= sizeof(buf)) return nullptr;
   for (size_t i = 0; i < name.size(); ++i) {
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    // ASCII lower-casing, as tolower in the C locale, without a call per byte.
+    char ch = name[i];
+    buf[i] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch | 0x20) : ch;
   }
   auto it = commands_.find(std::string_view(buf, name.size()));
   return it == commands_.end() ? nullptr : it->second.get();

@@ -161,6 +161,11 @@ RespParser::Status RespParser::Parse(const char* data, size_t len, size_t* consu
     inline_storage_.clear();
     Finish();
     kind_ = data[0] == '*' ? Kind::kMultibulk : Kind::kInline;
+    if (kind_ == Kind::kMultibulk) {
+      Status fast = ParseMultibulkFast(data, len, consumed, args);
+      if (fast == Status::kComplete) return fast;
+      args->clear();  // not the common case: the general path starts over
+    }
   }
   // The caller must not drop bytes of a command in progress; if it does
   // anyway, wait rather than read outside the buffer.
@@ -200,6 +205,68 @@ RespParser::Status RespParser::ParseInline(const char* data, size_t len, size_t*
     for (const std::string& s : inline_storage_) args->emplace_back(s);
   }
   *consumed = nl + 1;
+  Finish();
+  return Status::kComplete;
+}
+
+namespace {
+
+// The digits of a header line, up to its '\r', for the fast path: a strict
+// positive decimal (first digit 1-9) of at most 18 digits, or "0". Returns
+// the offset of the '\r', or npos for anything else (a sign, a leading
+// zero, a NUL or other byte, no '\r' yet), which the general path handles.
+inline size_t FastHeaderNumber(const char* data, size_t p, size_t len, int64_t* out) {
+  if (p >= len) return std::string_view::npos;
+  if (data[p] == '0') {
+    if (p + 1 < len && data[p + 1] == '\r') {
+      *out = 0;
+      return p + 1;
+    }
+    return std::string_view::npos;
+  }
+  int64_t v = 0;
+  size_t start = p;
+  while (p < len && p - start < 18) {
+    unsigned d = static_cast<unsigned char>(data[p]) - '0';
+    if (d > 9) break;
+    v = v * 10 + d;
+    ++p;
+  }
+  if (p == start || p >= len || data[p] != '\r') return std::string_view::npos;
+  *out = v;
+  return p;
+}
+
+}  // namespace
+
+RespParser::Status RespParser::ParseMultibulkFast(const char* data, size_t len, size_t* consumed,
+                                                  std::vector<std::string_view>* args) {
+  // A whole, well-formed command from an authenticated client with
+  // arguments under PROTO_MBULK_BIG_ARG, parsed in one pass over its
+  // headers (payloads are skipped, never scanned). Anything else returns
+  // kNeedMore having changed nothing but *args, and Parse goes the general,
+  // incremental way, which is also where every error is produced. It runs
+  // at most once per command (at its first byte), so a command that
+  // arrives in pieces costs one extra header pass, not one per piece.
+  if (!limits_.authenticated) return Status::kNeedMore;
+  constexpr size_t npos = std::string_view::npos;
+  int64_t n = 0;
+  size_t cr = FastHeaderNumber(data, 1, len, &n);
+  if (cr == npos || n <= 0 || n > limits_.max_multibulk_len || n > 1024) return Status::kNeedMore;
+  size_t p = cr + 2;  // the byte after '\r' is skipped unchecked, as Redis does
+  args->reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    if (p >= len || data[p] != '$') return Status::kNeedMore;
+    int64_t blen = 0;
+    cr = FastHeaderNumber(data, p + 1, len, &blen);
+    if (cr == npos || blen >= kBigArg || blen > limits_.max_bulk_len) return Status::kNeedMore;
+    p = cr + 2;
+    // The payload and the two bytes after it (normally CRLF, never checked).
+    if (p > len || len - p < static_cast<size_t>(blen) + 2) return Status::kNeedMore;
+    args->emplace_back(data + p, static_cast<size_t>(blen));
+    p += static_cast<size_t>(blen) + 2;
+  }
+  *consumed = p;
   Finish();
   return Status::kComplete;
 }

@@ -70,6 +70,8 @@ class RespParser {
                      std::vector<std::string_view>* args);
   Status ParseMultibulk(const char* data, size_t len, size_t* consumed,
                         std::vector<std::string_view>* args);
+  Status ParseMultibulkFast(const char* data, size_t len, size_t* consumed,
+                            std::vector<std::string_view>* args);
   Status Fail(std::string msg);
   // Looks for `terminator` in data[scan_pos_..len) as Redis's strchr would
   // (a NUL byte first means "never"); returns its offset or npos, and records

@@ -84,8 +84,12 @@ class Client : public commands::Session, public net::FdHandler {
   int64_t created_ms() const { return created_ms_; }
   int64_t last_interaction_ms() const { return last_interaction_ms_; }
   void Touch(int64_t now_ms) { last_interaction_ms_ = now_ms; }
-  const std::string& last_command() const { return last_command_; }
-  void set_last_command(std::string_view name) { last_command_.assign(name); }
+  // CLIENT LIST's cmd=: the full name of the last command ("NULL" before
+  // the first). A pointer into the command table, not a copy per command.
+  std::string_view last_command() const {
+    return last_command_ != nullptr ? std::string_view(last_command_->name) : "NULL";
+  }
+  void set_last_command(const commands::CommandSpec* cmd) { last_command_ = cmd; }
 
   // Closing. CloseAfterReply: stop reading and executing; close once the
   // output is written. CloseAsap: close at the end of this iteration.
@@ -170,7 +174,7 @@ class Client : public commands::Session, public net::FdHandler {
   protocol::ReplyBuilder reply_{&output_};
   int64_t created_ms_;
   int64_t last_interaction_ms_;
-  std::string last_command_ = "NULL";
+  const commands::CommandSpec* last_command_ = nullptr;
   bool authenticated_ = true;
   std::unique_ptr<BlockedState> blocked_;
   std::unique_ptr<MultiState> multi_;

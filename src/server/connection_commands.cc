@@ -494,7 +494,7 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("omem", std::to_string(c.output_size()));
   add("tot-mem", std::to_string(sizeof(Client) + c.query_capacity() + c.output_allocated()));
   add("events", c.EventsString());
-  add("cmd", c.last_command());
+  add("cmd", std::string(c.last_command()));
   add("user", "default");
   add("redir", tracking != nullptr ? std::to_string(tracking->redirect) : "-1");
   add("resp", std::to_string(c.resp()));

@@ -513,7 +513,7 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       const uint64_t dirty_before = keyspace_->dirty();
       ++call_depth_;
       // CLIENT LIST shows the running command (EXEC while it runs its queue).
-      if (!in_exec_) c->set_last_command(cmd->name);
+      if (!in_exec_) c->set_last_command(cmd);
       uint64_t errors_in = reply.errors_written();
       const uint64_t outer_inner_errors = exec_inner_errors_;
       exec_inner_errors_ = 0;

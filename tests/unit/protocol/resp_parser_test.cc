@@ -563,3 +563,69 @@ TEST(RespParserTest, LargeCountWithFewArguments) {
 
 }  // namespace
 }  // namespace spindle::protocol
+
+namespace spindle::protocol {
+namespace {
+
+// A command whose bytes are all there goes through Parse's one-pass fast
+// path; fed in small pieces the same bytes go the incremental way. Random
+// streams of well-formed and damaged multibulk commands (signs, leading
+// zeros, NUL and junk in headers, huge or negative counts, short payloads,
+// big arguments, limits for unauthenticated clients) must come out the same
+// both ways: same commands, same error.
+TEST(RespParserTest, FastPathAgreesWithIncrementalPath) {
+  std::mt19937 rng(20261122);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const char* junk_numbers[] = {"+3", "03", "-1", "0", "", "3x", "9999999999999999999999",
+                                "2\0", "-0", "1 ", "2147483648", "40000"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string stream;
+    int commands = 1 + pick(4);
+    for (int c = 0; c < commands; ++c) {
+      int argc = pick(10) == 0 ? 11 + pick(2) : 1 + pick(5);  // > 10: unauthenticated limit
+      bool damage = pick(6) == 0;
+      int damaged_at = damage ? pick(argc + 1) : -1;  // 0: the count header
+      stream += '*';
+      if (damaged_at == 0) {
+        const char* j = junk_numbers[pick(12)];
+        stream.append(j, std::string_view(j).size() + (j[0] == '2' && j[1] == '\0' ? 1 : 0));
+      } else {
+        stream += std::to_string(argc);
+      }
+      stream += "\r\n";
+      for (int a = 1; a <= argc; ++a) {
+        size_t len = pick(20) == 0 ? 33000 + pick(100) : static_cast<size_t>(pick(20));
+        std::string payload(len, static_cast<char>('a' + pick(26)));
+        if (pick(8) == 0) payload[0] = '\0';
+        if (damaged_at == a) {
+          switch (pick(3)) {
+            case 0: stream += "$" + std::string(junk_numbers[pick(12)]) + "\r\n" + payload + "\r\n"; break;
+            case 1: stream += "#" + std::to_string(len) + "\r\n" + payload + "\r\n"; break;
+            default: stream += "$" + std::to_string(len + 3) + "\r\n" + payload + "\r\n"; break;
+          }
+        } else {
+          stream += "$" + std::to_string(len) + "\r\n" + payload + "\r\n";
+        }
+      }
+    }
+    for (bool authenticated : {true, false}) {
+      ParserLimits limits;
+      limits.authenticated = authenticated;
+      if (pick(4) == 0) limits.max_bulk_len = 10;
+      RespParser whole_parser, bytes_parser;
+      whole_parser.set_limits(limits);
+      bytes_parser.set_limits(limits);
+      Outcome whole = Feed(whole_parser, stream, {stream.size()});
+      // Small pieces (1 to 96 bytes): every command longer than its first
+      // piece misses the fast path and is put together incrementally.
+      std::vector<size_t> pieces;
+      for (size_t fed = 0; fed < stream.size(); fed += pieces.back()) pieces.push_back(1 + pick(96));
+      Outcome bytes = Feed(bytes_parser, stream, pieces);
+      ASSERT_EQ(whole.error, bytes.error) << "round " << round;
+      ASSERT_EQ(whole.commands, bytes.commands) << "round " << round;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace spindle::protocol

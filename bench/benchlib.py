@@ -198,3 +198,32 @@ def child_pids(pid):
         except (FileNotFoundError, ProcessLookupError):
             pass
     return sorted(pids)
+
+
+def cpu_ticks(pid):
+    """User + system CPU time of every thread of pid so far, in clock ticks
+    (/proc/<pid>/stat fields 14 utime and 15 stime; os.sysconf('SC_CLK_TCK')
+    ticks a second). Threads that have exited are still counted."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is field 3 (state), so field N is fields[N - 3].
+    return int(fields[11]) + int(fields[12])
+
+
+def redis_benchmark_rows(port, args, timeout=None):
+    """Runs `redis-benchmark -p port --csv <args>` (args: any further
+    options, then optionally a command to benchmark instead of -t); returns
+    [(row name, {"rps", "avg", "min", "p50", "p95", "p99", "max"})] in the
+    order printed (latencies in ms). Raises subprocess.CalledProcessError or
+    TimeoutExpired with redis-benchmark's output attached."""
+    cmd = ["redis-benchmark", "-p", str(port), "--csv"] + [str(a) for a in args]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True,
+                         timeout=timeout).stdout
+    rows = []
+    for row in csv.reader(io.StringIO(out)):
+        if not row or row[0] == "test":
+            continue
+        vals = [float(x) for x in row[1:]] + [0.0] * 7
+        rows.append((row[0], dict(zip(("rps", "avg", "min", "p50", "p95", "p99", "max"),
+                                      vals))))
+    return rows

@@ -9,6 +9,9 @@
 #   make bench      side-by-side benchmarks against redis-server (bench/)
 #   make bench-bgsave  BGSAVE of BGSAVE_KEYS (default 10M) keys beside redis-server:
 #                   fork time, throughput beside the child, copy-on-write (~3 GB RAM)
+#   make bench-backends  every --io-backend with 0..15000 idle connections
+#                   (docs/BACKENDS.md; rewrites docs/images/backends.png)
+#   make bench-idle  memory per idle connection (IDLE_CONNS, default 10000) beside redis-server
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -19,6 +22,9 @@ OPS        ?= 100000
 FUZZ_SECONDS ?= 60
 ARGS       ?=
 BGSAVE_KEYS ?= 10000000
+BACKENDS_REQUESTS ?= 100000
+BACKENDS_ROUNDS ?= 3
+IDLE_CONNS ?= 10000
 
 # Debian packages the build and the tests need. redis-server and redis-tools
 # are the reference implementation and the client tools the tests drive.
@@ -26,7 +32,7 @@ DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev redis-server redis-tool
                 python3-pytest python3-redis
 
 .PHONY: all build run deps test test-unit test-integration test-differential difftest \
-        test-asan fuzz fuzz-smoke bench bench-bgsave clean
+        test-asan fuzz fuzz-smoke bench bench-bgsave bench-backends bench-idle clean
 
 all: build
 
@@ -106,6 +112,15 @@ bench: build
 # and runs for minutes.
 bench-bgsave: build
 	$(PY) bench/bgsave_bench.py $(CURDIR)/$(BUILD)/spindle-server --keys $(BGSAVE_KEYS)
+
+# Not part of `bench` either: tens of thousands of connections per backend, and
+# poll at 15000 idle connections serves a few thousand requests a second.
+bench-backends: build
+	$(PY) bench/backends.py $(CURDIR)/$(BUILD)/spindle-server --requests $(BACKENDS_REQUESTS) \
+	  --rounds $(BACKENDS_ROUNDS) --png docs/images/backends.png
+
+bench-idle: build
+	$(PY) bench/idle_conns.py $(CURDIR)/$(BUILD)/spindle-server --conns $(IDLE_CONNS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

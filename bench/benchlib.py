@@ -227,3 +227,123 @@ def redis_benchmark_rows(port, args, timeout=None):
         rows.append((row[0], dict(zip(("rps", "avg", "min", "p50", "p95", "p99", "max"),
                                       vals))))
     return rows
+
+
+def raise_nofile(want):
+    """Raises this process's RLIMIT_NOFILE soft limit towards want (capped by
+    the hard limit); returns the soft limit now in force."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return soft
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return target
+
+
+def open_idle_connections(port, n, batch=256, command_args=(b"PING",), reply=b"+PONG\r\n"):
+    """Opens n connections to 127.0.0.1:port; each sends one command and
+    reads its reply, then stays open and silent. Returns the sockets.
+
+    Connects in batches below the default listen backlog (511) so a burst
+    never overflows the accept queue (a dropped SYN costs a 1 s retransmit).
+    Each socket closes with an RST (SO_LINGER 0): tens of thousands of
+    connections closed per run would otherwise fill the port range with
+    TIME_WAIT."""
+    import struct
+    linger = struct.pack("ii", 1, 0)
+    frame = resp(*command_args)
+    socks = []
+    try:
+        for first in range(0, n, batch):
+            group = []
+            for _ in range(min(batch, n - first)):
+                s = socket.create_connection(("127.0.0.1", port), timeout=30)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                group.append(s)
+                socks.append(s)
+            for s in group:
+                s.sendall(frame)
+            for s in group:
+                got = b""
+                while len(got) < len(reply) and not got.endswith(b"\r\n"):
+                    chunk = s.recv(256)
+                    if not chunk:
+                        raise RuntimeError("idle connection %d closed by the server after %r"
+                                           % (len(socks), got))
+                    got += chunk
+                if got != reply:
+                    raise RuntimeError("idle connection %d: unexpected reply %r"
+                                       % (len(socks), got))
+    except BaseException:
+        close_all(socks)
+        raise
+    return socks
+
+
+def close_all(socks):
+    for s in socks:
+        try:
+            s.close()
+        except OSError:
+            pass
+    del socks[:]
+
+
+def cpu_seconds(pid):
+    """(user, system) CPU seconds the process has used so far (/proc/<pid>/stat
+    utime and stime; clock-tick resolution, usually 10 ms)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def open_fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def meminfo_kb(names=("Slab", "SReclaimable", "SUnreclaim", "MemFree", "MemAvailable")):
+    """Fields of /proc/meminfo in kB."""
+    return proc_fields_kb("/proc/meminfo", names)
+
+
+def sockstat():
+    """/proc/net/sockstat as {"TCP": {"inuse": n, "mem": pages, ...}, ...}."""
+    out = {}
+    with open("/proc/net/sockstat") as f:
+        for line in f:
+            proto, _, rest = line.partition(":")
+            vals = rest.split()
+            out[proto] = {vals[i]: int(vals[i + 1]) for i in range(0, len(vals) - 1, 2)}
+    return out
+
+
+def slabinfo():
+    """/proc/slabinfo as {cache: bytes in active objects} (readable by root
+    only); {} when it is not readable."""
+    out = {}
+    try:
+        with open("/proc/slabinfo") as f:
+            for line in f:
+                if line.startswith(("slabinfo", "#")):
+                    continue
+                parts = line.split()
+                out[parts[0]] = int(parts[1]) * int(parts[3])
+    except (PermissionError, FileNotFoundError):
+        return {}
+    return out
+
+
+def run_ns(pid):
+    """Nanoseconds the process's threads have run on a CPU (sum of
+    /proc/<pid>/task/*/schedstat): the scheduler's own clock, far finer than
+    utime and stime's ticks, but without the user / system split."""
+    total = 0
+    for path in glob.glob("/proc/%d/task/*/schedstat" % pid):
+        try:
+            with open(path) as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total

@@ -43,6 +43,12 @@ class ChunkedBuffer {
   // block, starts this small (unless the payload is bigger): interleaved
   // small replies between large shared messages must not pin 16 KiB each.
   static constexpr size_t kChunkAfterShared = 1024;
+  // The first chunk of an empty buffer, for a small payload: most replies
+  // are a few bytes, and a block this size comes from glibc's per-thread
+  // cache (tcache serves requests up to 1032 bytes) in a few dozen
+  // instructions, where a 16 KiB block goes through the bins on malloc and
+  // free (callgrind: 15% of the instructions of a GET at pipeline 1).
+  static constexpr size_t kFirstChunk = 1000;
 
   ChunkedBuffer() = default;
   ChunkedBuffer(const ChunkedBuffer&) = delete;
@@ -58,6 +64,8 @@ class ChunkedBuffer {
         size_t cap = kChunkSize;
         if (len > kChunkSize) {
           cap = len;
+        } else if (chunks_.size() == first_ && len <= kFirstChunk) {
+          cap = kFirstChunk;
         } else if (chunks_.size() > first_ && chunks_.back().shared) {
           cap = len > kChunkAfterShared ? len : kChunkAfterShared;
         }
@@ -171,8 +179,43 @@ class ChunkedBuffer {
   }
 
  private:
+  // Small first chunks are recycled through a per-thread free list: a
+  // server builds the replies of a whole batch of clients before it writes
+  // (and frees) any of them, which overflows glibc's tcache (7 blocks per
+  // size) and sends every malloc and free of a 1000-byte block through the
+  // bins. A chunk freed on another thread (an I/O thread draining the
+  // buffer) goes to that thread's list. At most kSmallCacheMax blocks are
+  // kept per thread.
+  static constexpr size_t kSmallCacheMax = 512;
+  struct SmallCache {
+    std::vector<char*> free;
+    ~SmallCache() {
+      for (char* p : free) delete[] p;
+    }
+  };
+  static SmallCache& Cache() {
+    thread_local SmallCache cache;
+    return cache;
+  }
+  struct ChunkDelete {
+    constexpr ChunkDelete() noexcept : small(false) {}
+    explicit constexpr ChunkDelete(bool s) noexcept : small(s) {}
+    bool small;  // kFirstChunk bytes, from / back to the cache
+    void operator()(char* p) const {
+      if (!small) {
+        delete[] p;
+        return;
+      }
+      std::vector<char*>& free = Cache().free;
+      if (free.size() < kSmallCacheMax) {
+        free.push_back(p);
+      } else {
+        delete[] p;
+      }
+    }
+  };
   struct Chunk {
-    std::unique_ptr<char[]> owned;  // null for a shared chunk
+    std::unique_ptr<char[], ChunkDelete> owned;  // null for a shared chunk
     SharedBytes shared;             // null for an owned chunk
     size_t cap = 0;
     size_t used = 0;
@@ -180,7 +223,19 @@ class ChunkedBuffer {
   };
   void AddChunk(size_t cap) {
     Chunk c;
-    c.owned.reset(new char[cap]);
+    if (cap == kFirstChunk) {
+      std::vector<char*>& free = Cache().free;
+      char* p;
+      if (free.empty()) {
+        p = new char[kFirstChunk];
+      } else {
+        p = free.back();
+        free.pop_back();
+      }
+      c.owned = std::unique_ptr<char[], ChunkDelete>(p, ChunkDelete(true));
+    } else {
+      c.owned = std::unique_ptr<char[], ChunkDelete>(new char[cap], ChunkDelete(false));
+    }
     c.cap = cap;
     allocated_ += cap;
     chunks_.push_back(std::move(c));

@@ -38,6 +38,11 @@ constexpr size_t kMaxWritePerEvent = 64 * 1024;
 // PROTO_IOBUF_LEN); a large bulk in progress reads up to what it still needs.
 // Also the size of the query buffers lent to clients for a read.
 constexpr size_t kReadChunk = 16 * 1024;
+// Edge-triggered backends read until EAGAIN, but not without end: a client
+// that sends faster than it is read would hold the loop (and grow its query
+// buffer) while everyone else waits. Past this many bytes in one pass the
+// client is read again in the next iteration instead (ReadOutcome::more).
+constexpr size_t kMaxReadPerPassEt = 1024 * 1024;
 // Lent buffers that grew past this are freed rather than pooled, and the
 // pool keeps at most kReadPoolMax of them (what threaded reads of that many
 // clients at once need).
@@ -85,12 +90,16 @@ void Server::ReadSocket(Client* c, ReadOutcome* out) const {
       q.Reserve(want);
     }
     int err = 0;
-    ssize_t n = q.ReadFd(c->fd(), &err, edge_triggered_ ? (1 << 20) : want);
+    ssize_t n = q.ReadFd(c->fd(), &err, edge_triggered_ ? kMaxReadPerPassEt : want);
     if (n > 0) {
       out->bytes += static_cast<size_t>(n);
       ++out->reads;
       if (!edge_triggered_) return;
       if (q.size() > limit) return;
+      if (out->bytes >= kMaxReadPerPassEt) {
+        out->more = true;  // no EAGAIN seen: no new edge will come for it
+        return;
+      }
       continue;
     }
     if (n == 0) {
@@ -161,6 +170,15 @@ void Server::FinishRead(Client* c, const ReadOutcome& r, PreParsed* pre) {
     return;
   }
   c->Touch(Clock::NowMs());
+  if (r.more) {
+    // Edge-triggered and not drained: read it again next iteration (the
+    // loop does not sleep while queued work waits).
+    const uint64_t id = c->id();
+    loop_->RunInLoop([this, id] {
+      Client* again = FindClient(id);
+      if (again != nullptr && !again->closing()) HandleReadable(again);
+    });
+  }
   net::Buffer& q = c->query();
   if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) {
     LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",

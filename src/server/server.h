@@ -243,6 +243,7 @@ class Server {
     int err = 0;       // errno of kError
     size_t bytes = 0;  // read in all
     uint32_t reads = 0;
+    bool more = false;  // edge-triggered: stopped at the per-pass cap, not at EAGAIN
   };
   // Commands an I/O thread cut out of a client's query buffer, for the main
   // thread to run: arguments as offsets into the buffer (its bytes do not

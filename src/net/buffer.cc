@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -81,7 +82,10 @@ ssize_t Buffer::ReadFd(int fd, int* saved_errno, size_t max_bytes) {
   }
   ssize_t n;
   do {
-    n = readv(fd, iov, iovcnt);
+    // The buffer alone can take the whole read (a lent 16 KiB buffer, the
+    // usual case): read(2), no iovec array for the kernel to copy in.
+    n = iovcnt == 1 && extra_len == 0 ? read(fd, iov[0].iov_base, iov[0].iov_len)
+                                      : readv(fd, iov, iovcnt);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     *saved_errno = errno;

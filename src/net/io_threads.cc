@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <climits>
 
 namespace spindle::net {
@@ -59,7 +61,8 @@ IoThreads::~IoThreads() {
 
 void IoThreads::ParallelFor(size_t n, JobFn fn, void* ctx) {
   if (n == 0) return;
-  if (workers_.empty() || n == 1) {
+  if (workers_.empty() || n == 1 || backoff_left_ > 0) {
+    if (backoff_left_ > 0) --backoff_left_;
     for (size_t i = 0; i < n; ++i) fn(ctx, i);
     return;
   }
@@ -74,9 +77,15 @@ void IoThreads::ParallelFor(size_t n, JobFn fn, void* ctx) {
   generation_.store(gen, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) FutexWake(&generation_, INT_MAX);
 
+  const auto started = std::chrono::steady_clock::now();
   size_t ran = RunClaims(gen);
   if (ran > 0) done_.fetch_add(static_cast<uint32_t>(ran), std::memory_order_acq_rel);
   const uint32_t total = static_cast<uint32_t>(n);
+  if (done_.load(std::memory_order_acquire) == total) {
+    if (backoff_ > 0) backoff_ /= 2;  // the batch cost nobody a wait
+    return;
+  }
+  const auto waiting = std::chrono::steady_clock::now();
   for (int spin = 0; done_.load(std::memory_order_acquire) != total; ++spin) {
     if (spin < kCallerSpin) {
       CpuRelax();
@@ -86,6 +95,21 @@ void IoThreads::ParallelFor(size_t n, JobFn fn, void* ctx) {
     uint32_t d = done_.load(std::memory_order_seq_cst);
     if (d != total) FutexWait(&done_, d);
     caller_waiting_.store(0, std::memory_order_relaxed);
+  }
+  // A stall: the caller waited for a worker longer than it worked itself
+  // (and more than kStallFloor), which is what happens when the worker was
+  // preempted mid-job because no core was free (on 2 cores, the load
+  // generator's). Then the threads cost more than they give: the next
+  // batches run on the caller alone, for a back-off that doubles while
+  // stalls repeat and halves with each batch that had none.
+  const auto now = std::chrono::steady_clock::now();
+  const auto waited = now - waiting;
+  if (waited > kStallFloor && waited > waiting - started) {
+    backoff_ = backoff_ == 0 ? kBackoffMin : std::min(backoff_ * 2, kBackoffMax);
+    backoff_left_ = backoff_;
+    ++stalls_;
+  } else if (backoff_ > 0) {
+    backoff_ /= 2;
   }
 }
 

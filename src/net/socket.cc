@@ -253,7 +253,9 @@ ssize_t WriteChunks(int fd, ChunkedBuffer* out, size_t max_bytes, int* saved_err
     }
     ssize_t written;
     do {
-      written = writev(fd, iov, used);
+      // One block (the usual small reply): write(2), which spares the
+      // kernel copying and checking an iovec array.
+      written = used == 1 ? write(fd, iov[0].iov_base, iov[0].iov_len) : writev(fd, iov, used);
     } while (written == -1 && errno == EINTR);
     if (written == -1) {
       if (total > 0 && errno == EAGAIN) break;  // partial progress is success

@@ -34,7 +34,6 @@ Machines here are shared (2 cores): quote the ratios to each backend's own
 one idle count against none with the noise paired away: two servers of the
 same backend side by side, redis-benchmark alternating between them.
 """
-import argparse
 import json
 import os
 import random
@@ -64,10 +63,7 @@ def csv_list(text, conv=str):
 
 
 def parse_args():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("spindle", nargs="?",
-                    default=os.path.join(here, "..", "build", "spindle-server"))
+    ap = benchlib.spindle_parser(__doc__.split("\n\n")[0])
     ap.add_argument("--backends", default="select,poll,epoll,epoll-et")
     ap.add_argument("--idle", default="0,1000,5000,15000",
                     help="idle connection counts (comma-separated)")
@@ -103,13 +99,7 @@ def start_server(binary, backend, maxclients):
 
 
 def stop_server(proc, ctl):
-    ctl.close()
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except Exception:
-        proc.kill()
-        proc.wait()
+    benchlib.stop(proc, ctl)
 
 
 def connected_clients(ctl):

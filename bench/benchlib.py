@@ -18,12 +18,19 @@ def side_by_side_parser(keys, description=None):
     """The arguments every side-by-side benchmark takes: the spindle-server
     binary (default build/spindle-server of this checkout), --redis and
     --keys."""
+    ap = spindle_parser(description)
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap.add_argument("--keys", type=int, default=keys)
+    return ap
+
+
+def spindle_parser(description=None):
+    """An argument parser whose first (optional) argument is the
+    spindle-server binary, default build/spindle-server of this checkout."""
     ap = argparse.ArgumentParser(description=description)
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("spindle", nargs="?",
                     default=os.path.join(here, "..", "build", "spindle-server"))
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
-    ap.add_argument("--keys", type=int, default=keys)
     return ap
 
 
@@ -347,3 +354,16 @@ def run_ns(pid):
         except (FileNotFoundError, ProcessLookupError):
             pass
     return total
+
+
+def stop(proc, sock=None):
+    """Closes sock (if any) and stops the server proc: SIGTERM, then SIGKILL
+    if it has not exited within 30 s."""
+    if sock is not None:
+        sock.close()
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except Exception:  # noqa: BLE001
+        proc.kill()
+        proc.wait()

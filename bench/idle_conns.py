@@ -35,7 +35,6 @@ falls from ~9.8 KB at 1 s to ~7 KB at 6 s and ~2 KB at 20 s. Spindle frees
 its (1 KB) idle query buffers after 2 s too, but glibc keeps the freed chunks
 between live client objects, so its RSS does not fall.
 """
-import argparse
 import json
 import os
 import statistics
@@ -59,10 +58,7 @@ CLIENT_CACHES = ("tcp_bind_bucket", "tcp_bind2_bucket")
 
 
 def parse_args():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("spindle", nargs="?",
-                    default=os.path.join(here, "..", "build", "spindle-server"))
+    ap = benchlib.spindle_parser(__doc__.split("\n\n")[0])
     ap.add_argument("--redis", default="/usr/bin/redis-server")
     ap.add_argument("--conns", type=int, default=10000, help="idle connections per server")
     ap.add_argument("--settle", default="1,6,20",
@@ -107,13 +103,7 @@ def one_run(name, cmd, port, n, settle):
             after.append(snap)
     finally:
         benchlib.close_all(idle)
-        ctl.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except Exception:
-            proc.kill()
-            proc.wait()
+        benchlib.stop(proc, ctl)
     return {"before": before, "after": after, "open_seconds": opened}
 
 

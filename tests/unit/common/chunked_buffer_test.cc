@@ -281,7 +281,7 @@ namespace {
 // small reply (what saves a batch of replies the trip through glibc's bins).
 TEST(ChunkedBufferTest, SmallFirstChunksAreRecycledOnTheirThread) {
   auto front = [](const ChunkedBuffer& b) {
-    struct iovec iov[1];
+    struct iovec iov[1] = {};
     EXPECT_EQ(b.Iov(iov, 1), 1);
     return iov[0].iov_base;
   };

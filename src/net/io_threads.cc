@@ -4,9 +4,13 @@
 //    the workers sleep on, and wakes sleepers (only if any sleeps).
 //  - Every thread claims an index with a CAS on the cursor. The CAS only
 //    succeeds while the cursor still holds the generation the thread read
-//    the job under, and the caller rewrites the job only after every index
-//    of the batch was claimed and finished, so a claimed index always runs
-//    with its own batch's job.
+//    the job under; the caller rewrites the job only after every index of
+//    the batch was claimed and finished, and closes the old cursor (index
+//    kClosedIndex) before it does, so a claimed index always runs with its
+//    own batch's job and exactly once. (Without the closing, a worker
+//    holding the exhausted cursor (g, n) that read the next batch's larger
+//    size claimed index n of g and ran it with the new job: a unit test
+//    caught one index run twice in about one run of ten.)
 //  - A thread adds what it ran to done_ once it runs out of indexes; the
 //    caller, after taking what was left, waits for done_ == n: a short spin
 //    (the jobs a worker has in hand are single syscalls), then a futex.
@@ -66,9 +70,17 @@ void IoThreads::ParallelFor(size_t n, JobFn fn, void* ctx) {
     for (size_t i = 0; i < n; ++i) fn(ctx, i);
     return;
   }
-  fn_.store(fn, std::memory_order_relaxed);
-  ctx_.store(ctx, std::memory_order_relaxed);
-  n_.store(n, std::memory_order_relaxed);
+  // Close the finished batch first. A worker may still hold a stale cursor
+  // value (old generation, old size) and be about to check it against the
+  // size: if it read the new size it could claim "index old-size" of the old
+  // generation with the new batch's job, and that index would run twice.
+  // With the closed value stored before the new job (the release stores
+  // below order it), a worker that sees any new field fails its CAS.
+  cursor_.store((static_cast<uint64_t>(published_) << 32) | kClosedIndex,
+                std::memory_order_relaxed);
+  fn_.store(fn, std::memory_order_release);
+  ctx_.store(ctx, std::memory_order_release);
+  n_.store(n, std::memory_order_release);
   done_.store(0, std::memory_order_relaxed);
   // Generation 0 is the workers' starting point: skipped when it wraps.
   if (++published_ == 0) ++published_;
@@ -120,9 +132,9 @@ size_t IoThreads::RunClaims(uint32_t gen) {
     if (static_cast<uint32_t>(c >> 32) != gen) break;
     // Read under the generation just acquired; only used if the CAS below
     // proves the batch is still this one.
-    JobFn fn = fn_.load(std::memory_order_relaxed);
-    void* ctx = ctx_.load(std::memory_order_relaxed);
-    size_t n = n_.load(std::memory_order_relaxed);
+    JobFn fn = fn_.load(std::memory_order_acquire);
+    void* ctx = ctx_.load(std::memory_order_acquire);
+    size_t n = n_.load(std::memory_order_acquire);
     uint32_t index = static_cast<uint32_t>(c);
     if (index >= n) break;
     if (cursor_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel,

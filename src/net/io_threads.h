@@ -74,6 +74,7 @@ class IoThreads {
   size_t RunClaims(uint32_t gen);
 
   static constexpr int kSpinBeforeSleep = 256;
+  static constexpr uint32_t kClosedIndex = 0xffffffffu;  // no batch is this big
   static constexpr std::chrono::microseconds kStallFloor{50};
   static constexpr uint32_t kBackoffMin = 16, kBackoffMax = 4096;
 

@@ -254,11 +254,9 @@ void Server::ProcessInput(Client* c, PreParsed* pre) {
 
 bool Server::UseIoThreads(size_t n) const {
   // Redis's stopThreadedIOIfNeeded: fewer than two clients per thread is
-  // not worth waking anyone. And only while the main thread is saturated
-  // (NoteLoopBusy): with slack in the loop the threads cannot raise
-  // throughput, they only take cores (on 2, the load generator's).
-  return io_threads_ != nullptr && main_saturated_ &&
-         n >= 2 * static_cast<size_t>(io_threads_->threads());
+  // not worth waking anyone. (When woken threads find no free core,
+  // IoThreads backs off on its own: see its stall rule.)
+  return io_threads_ != nullptr && n >= 2 * static_cast<size_t>(io_threads_->threads());
 }
 
 void Server::HandlePendingReads() {

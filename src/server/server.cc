@@ -161,14 +161,7 @@ Status Server::Start() {
     threaded_reads_ = cfg.io_threads_do_reads;
   }
   loop_->SetBeforeSleep([this] { BeforeSleep(); });
-  loop_->SetAfterSleep([this] {
-    Clock::Update();
-    if (io_threads_) {
-      int64_t now = MonotonicUs();
-      loop_sleep_us_ += now - sleep_started_us_;
-      awake_since_us_ = now;
-    }
-  });
+  loop_->SetAfterSleep([] { Clock::Update(); });
   loop_->AddTimer(1, [this] { return Cron(); });
   return Status::Ok();
 }
@@ -679,20 +672,6 @@ void Server::ResetStats() {
   keyspace_->stats() = storage::KeyspaceStats();
 }
 
-void Server::NoteLoopBusy() {
-  // The main thread's share of time awake over the last cron period: the
-  // I/O threads are only worth waking while it has no slack (a main thread
-  // that sleeps in the poller between iterations is not what limits
-  // throughput, and a woken thread only takes a core from someone else).
-  int64_t now = MonotonicUs();
-  int64_t period = now - busy_window_start_us_;
-  if (period < 100000) return;
-  int64_t busy = period - loop_sleep_us_;
-  main_saturated_ = busy * 100 >= period * kSaturatedPercent;
-  busy_window_start_us_ = now;
-  loop_sleep_us_ = 0;
-}
-
 void Server::BeforeSleep() {
   // With threaded reads, the clients found readable since the last
   // iteration: read and parsed (on the I/O threads), then their commands run
@@ -728,10 +707,6 @@ void Server::BeforeSleep() {
   WritePendingClients();
   FreeClosedClients();
   if (shutdown_requested_.load()) loop_->Stop();
-  if (io_threads_) {
-    sleep_started_us_ = MonotonicUs();
-    NoteLoopBusy();
-  }
 }
 
 void Server::FreeClosedClients() {

@@ -401,15 +401,6 @@ class Server {
   std::unique_ptr<net::IoThreads> io_threads_;  // null with io-threads 1
   bool threaded_reads_ = false;                 // io-threads-do-reads (and threads)
   bool io_threads_active_ = false;              // the last batch went to the threads
-  // Whether the main thread was awake at least kSaturatedPercent of the
-  // last ~100 ms (NoteLoopBusy): only then do batches go to the threads.
-  static constexpr int64_t kSaturatedPercent = 85;
-  bool main_saturated_ = false;
-  int64_t sleep_started_us_ = 0;
-  int64_t awake_since_us_ = 0;
-  int64_t loop_sleep_us_ = 0;
-  int64_t busy_window_start_us_ = 0;
-  void NoteLoopBusy();
   uint64_t io_threaded_reads_ = 0;
   uint64_t io_threaded_writes_ = 0;
   std::vector<Client*> pending_reads_;

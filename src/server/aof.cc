@@ -277,15 +277,19 @@ bool Aof::LoadAtStartup() {
   return true;
 }
 
-Status Aof::CreateBaseOnStart() {
-  const std::string name = manifest_.NewBase(filename_, rdb_preamble_);
+persistence::AofBaseOptions Aof::BaseOptions() const {
   persistence::AofBaseOptions options;
   options.rdb_preamble = rdb_preamble_;
   options.rdb = server_->snapshots().AofBaseSaveOptions();
   options.timestamp = timestamps_;
   options.now_unix_s = NowSeconds();
   options.incremental_fsync = incremental_fsync_;
-  Status st = persistence::WriteAofBaseFile(server_->keyspace(), DirPath(name), options);
+  return options;
+}
+
+Status Aof::CreateBaseOnStart() {
+  const std::string name = manifest_.NewBase(filename_, rdb_preamble_);
+  Status st = persistence::WriteAofBaseFile(server_->keyspace(), DirPath(name), BaseOptions());
   if (!st.ok()) return st;  // logged by WriteAofBaseFile
   LOG_NOTICE("Creating AOF base file %s on server start", name.c_str());
   return Status::Ok();
@@ -678,13 +682,7 @@ Aof::RewriteResult Aof::StartRewrite() {
 void Aof::RunChild(int cow_fd) {
   StartForkedChild(server_);
   const std::string tmp = RewriteTempName(static_cast<long>(getpid()));
-  persistence::AofBaseOptions options;
-  options.rdb_preamble = rdb_preamble_;
-  options.rdb = server_->snapshots().AofBaseSaveOptions();
-  options.timestamp = timestamps_;
-  options.now_unix_s = NowSeconds();
-  options.incremental_fsync = incremental_fsync_;
-  Status st = persistence::WriteAofBaseFile(server_->keyspace(), tmp, options);
+  Status st = persistence::WriteAofBaseFile(server_->keyspace(), tmp, BaseOptions());
   if (st.ok()) {
     LOG_NOTICE("Successfully created the temporary AOF base file %s", tmp.c_str());
     ReportChildCow(cow_fd, "AOF rewrite");

@@ -168,6 +168,8 @@ class Aof {
   bool UpgradeOldAof();
   // Files.
   Status CreateBaseOnStart();
+  // How a base file is written (at start, and by the rewrite child).
+  persistence::AofBaseOptions BaseOptions() const;
   Status OpenIncr(const std::string& name, bool create);
   Status OpenNewIncrForRewrite();
   void UpdateSizes();

@@ -191,11 +191,10 @@ void Server::FinishRead(Client* c, const ReadOutcome& r, PreParsed* pre) {
 
 void Server::ProcessInput(Client* c, PreParsed* pre) {
   net::Buffer& q = c->query();
-  if (pre != nullptr && pre->next < pre->commands.size()) {
+  if (pre != nullptr && !pre->commands.empty()) {
     // What an I/O thread parsed: the buffer has not moved since.
     const char* base = q.data();
     size_t arg = 0;
-    for (size_t i = 0; i < pre->next; ++i) arg += pre->commands[i].argc;
     while (pre->next < pre->commands.size() && !c->closing() && !c->blocked() &&
            !c->postponed()) {
       const PreParsed::Command& cmd = pre->commands[pre->next];
@@ -219,8 +218,8 @@ void Server::ProcessInput(Client* c, PreParsed* pre) {
       // from the buffer when the client goes on; the parser's notes about a
       // partial command after them no longer match the buffer's front.
       c->parser().Reset();
-      pre->Clear();
     }
+    pre->Clear();  // run once: a later ProcessInput parses from the buffer
   }
   while (!c->closing() && !c->blocked() && !c->postponed() && !q.empty()) {
     size_t consumed = 0;

@@ -262,7 +262,7 @@ class Server {
     std::vector<Arg> args;
     std::vector<Command> commands;
     std::string storage;
-    size_t next = 0;  // the next command to run
+    size_t next = 0;  // the next command to run (ProcessInput's progress)
     void Clear() {
       args.clear();
       commands.clear();

@@ -169,3 +169,13 @@ def random_case(rng, word, keep, lower):
     if r < keep + lower:
         return word.lower()
     return "".join(c.lower() if rng.random() < 0.5 else c for c in word)
+
+
+def side_pool(pools, side, make):
+    """The per-server helper object a multi-connection runner keeps in
+    `pools` (a dict by id(side)): made with make(side) the first time, and
+    again if that id now belongs to another Side (the old one was freed)."""
+    p = pools.get(id(side))
+    if p is None or p.side is not side:
+        p = pools[id(side)] = make(side)
+    return p

@@ -180,7 +180,8 @@ def gen_command(rng, ctx):
 _STABLE_DIRECTIVES = ["maxclients", "databases", "hz", "timeout", "tcp-keepalive",
                       "proto-max-bulk-len", "client-query-buffer-limit", "maxmemory",
                       "maxmemory-policy", "tcp-backlog", "save", "appendonly",
-                      "hash-max-listpack-entries", "lua-time-limit", "notify-keyspace-events"]
+                      "hash-max-listpack-entries", "lua-time-limit", "notify-keyspace-events",
+                      "io-threads", "io-threads-do-reads"]
 
 
 def gen_config(rng, ctx):
@@ -199,6 +200,8 @@ def gen_config(rng, ctx):
             ["nosuchdirective", "1"], ["databases", "4"], ["daemonize", "yes"],
             ["appendonly", "maybe"], ["hz", "10", "HZ", "11"],
             ["tcp-keepalive", "99999999999999999999"], ["save", "bad"],
+            # Threaded I/O is set at start only (immutable), as in Redis.
+            ["io-threads", "2"], ["io-threads-do-reads", "yes"], ["io-threads", "x"],
         ]))]
     return [Op(rng.choice([["CONFIG"], ["CONFIG", "SET", "hz"], ["CONFIG", "GET"],
                            ["CONFIG", "bogus"], ["CONFIG", "HELP"],

@@ -30,7 +30,7 @@ notification connection, whatever the other families do meanwhile.
 
 import time
 
-from gen_common import Op, BINARY, weighted_generator, random_case
+from gen_common import Op, BINARY, weighted_generator, random_case, side_pool
 from resp import ConnectionClosed, RawConnection, encode, parse_simple
 
 FAMILY = "pubsub"
@@ -198,10 +198,7 @@ _POOLS = {}
 
 
 def _pool(side):
-    p = _POOLS.get(id(side))
-    if p is None or p.side is not side:
-        p = _POOLS[id(side)] = _Pool(side)
-    return p
+    return side_pool(_POOLS, side, _Pool)
 
 
 def _read_until_token(conn, token):

@@ -39,7 +39,7 @@ Determinism, and what it costs:
 
 import re
 
-from gen_common import Op, random_case
+from gen_common import Op, random_case, side_pool
 from resp import ConnectionClosed, RawConnection, encode, parse_simple
 
 FAMILY = "tracking"
@@ -308,10 +308,7 @@ _POOLS = {}
 
 
 def _pool(side):
-    p = _POOLS.get(id(side))
-    if p is None or p.side is not side:
-        p = _POOLS[id(side)] = _Pool(side)
-    return p
+    return side_pool(_POOLS, side, _Pool)
 
 
 _REDIRECT_FIELD = re.compile(rb"(\$8\r\nredirect\r\n:)(\d+)(\r\n)")

@@ -72,8 +72,8 @@ bool Server::CheckAclPermission(Client* c, const CommandSpec* cmd,
                              : "no permission to access one of the channels used as arguments";
     c->reply().Error(
         std::string("NOPERM ACLs rules changed between the moment the transaction was "
-                    "accumulated and its execution. The user can no longer execute this "
-                    "command: ") +
+                    "accumulated and the EXEC call. This command is no longer allowed for the "
+                    "following reason: ") +
         reason);
     return false;
   }
@@ -266,7 +266,7 @@ Status Server::LoadAclFile(const std::string& path) {
     }
     const std::string where = path + ":" + std::to_string(linenum);
     if (argv[0] != "user" || argv.size() < 2) {
-      errors += where + " should start with user keyword. ";
+      errors += where + " should start with user keyword followed by the username. ";
       continue;
     }
     const std::string& name = argv[1];
@@ -290,13 +290,18 @@ Status Server::LoadAclFile(const std::string& path) {
     for (std::string& rule : *rules) {
       rule = Trim(rule, "\t\r\n");
       AclError err = u->Apply(rule, commands_, acl_->pubsub_all());
-      if (err != AclError::kOk) errors += where + ": " + AclErrorText(err) + ". ";
+      if (err != AclError::kOk) {
+        errors += where + ": Error in applying operation '" + rule + "': " + AclErrorText(err) +
+                  ". ";
+      }
     }
     users.emplace(name, std::move(u));
   }
   if (!errors.empty()) {
-    return Status::InvalidArgument(errors +
-                                   "WARNING: ACL errors detected, no change to configuration");
+    return Status::InvalidArgument(
+        errors +
+        "WARNING: ACL errors detected, no change to the previously active ACL rules was "
+        "performed");
   }
   // Every client of a user being replaced is logged out and closed.
   std::vector<const AclUser*> old;

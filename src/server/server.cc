@@ -824,8 +824,7 @@ Status Server::ApplyConfigChange(std::string_view name) {
     // requirepass is the default user's password (Redis's updateRequirePass).
     acl_->SetDefaultPassword(cfg.requirepass);
     DefaultUserChanged();
-  } else if (name == "acllog-max-len") {
-    acl_->TrimLog(settings_.acllog_max_len);
+
   } else if (name == "port" || name == "bind") {
     // As Redis: close the TCP listeners and listen again with the new
     // settings; if that fails, listen again as before (Config restores the

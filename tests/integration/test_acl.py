@@ -501,3 +501,16 @@ def test_rename_command_unknown_fails_start(harness, tmp_path):
     write(conf, "rename-command nosuch x\n")
     with pytest.raises(RuntimeError):
         harness.start(config_file=str(conf))
+
+
+def test_setuser_is_redacted_in_slowlog(conn):
+    assert conn.call([b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0"]) == OK
+    try:
+        conn.call([b"SLOWLOG", b"RESET"])
+        assert conn.call([b"ACL", b"SETUSER", b"zz", b"on", b">secret"]) == OK
+        entry = conn.call([b"SLOWLOG", b"GET", b"1"])
+        assert (b"$3\r\nACL\r\n$7\r\nSETUSER\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n"
+                b"$10\r\n(redacted)\r\n") in entry
+        assert b"secret" not in entry
+    finally:
+        conn.call([b"CONFIG", b"SET", b"slowlog-log-slower-than", b"10000"])

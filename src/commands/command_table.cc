@@ -114,6 +114,55 @@ void CommandTable::Add(CommandSpec spec) {
   commands_.emplace(std::move(key), std::move(owned));
 }
 
+const CommandSpec* CommandTable::FindOriginal(std::string_view full_name) const {
+  std::string lower = Lower(full_name);
+  std::string_view base = lower;
+  size_t bar = base.find('|');
+  if (bar != std::string_view::npos) base = base.substr(0, bar);
+  for (const CommandSpec* c : order_) {
+    if (c->name != base) continue;
+    if (bar == std::string_view::npos) return c;
+    // Redis's lookupSubcommand: one level only, "a|b|c" is unknown.
+    for (const auto& sub : c->subcommands) {
+      if (sub.name == lower) return &sub;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+bool CommandTable::Rename(std::string_view from, std::string_view to, std::string* err) {
+  auto it = commands_.find(Lower(from));
+  if (it == commands_.end()) {
+    *err = "No such command in rename-command";
+    return false;
+  }
+  std::unique_ptr<CommandSpec> spec = std::move(it->second);
+  commands_.erase(it);
+  if (to.empty()) {
+    disabled_.push_back(std::move(spec));
+    return true;
+  }
+  std::string key = Lower(to);
+  if (commands_.count(key) != 0) {
+    commands_.emplace(spec->name, std::move(spec));  // left as it was
+    *err = "Target command name already exists";
+    return false;
+  }
+  commands_.emplace(std::move(key), std::move(spec));
+  return true;
+}
+
+void CommandTable::AssignIds() {
+  uint32_t next = 0;
+  for (const CommandSpec* c : order_) {
+    auto* spec = const_cast<CommandSpec*>(c);
+    spec->id = next++;
+    for (auto& sub : spec->subcommands) sub.id = next++;
+  }
+  id_count_ = next;
+}
+
 const CommandSpec* CommandTable::Find(std::string_view name) const {
   char buf[64];
   if (name.size() >= sizeof(buf)) return nullptr;

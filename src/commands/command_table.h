@@ -249,6 +249,9 @@ struct CommandSpec {
   // SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH): COMMAND INFO shows the range with
   // the not_key flag, COMMAND GETKEYS finds no keys.
   bool range_not_keys = false;
+  // Dense index over every command and subcommand (CommandTable::AssignIds),
+  // the bit ACL selectors keep for it (Redis's redisCommand.id).
+  uint32_t id = 0;
 
   bool is_container() const { return !subcommands.empty(); }
   bool ArityOk(size_t argc) const {
@@ -294,6 +297,23 @@ class CommandTable {
   // Case-insensitive lookup of a container's subcommand; nullptr if unknown.
   static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
 
+  // By the name the command was declared with, whatever rename-command did
+  // ("get", or "config|get" for a subcommand): what ACL rules name (Redis's
+  // ACLLookupCommand on server.orig_commands). nullptr if unknown.
+  const CommandSpec* FindOriginal(std::string_view full_name) const;
+
+  // rename-command (config file only): the command answers to `to` from now
+  // on, or to nothing when `to` is empty. Its own name (errors, COMMAND INFO,
+  // ACL rules) stays. False with Redis's message when `from` is unknown or
+  // `to` is taken.
+  bool Rename(std::string_view from, std::string_view to, std::string* err);
+
+  // Numbers every command and subcommand densely from 0 (CommandSpec::id),
+  // in table order, subcommands after their container. Call after the last
+  // Add; id_count() is one past the largest id.
+  void AssignIds();
+  size_t id_count() const { return id_count_; }
+
   size_t size() const { return commands_.size(); }
   template <typename Fn>
   void ForEach(Fn&& fn) const {
@@ -305,6 +325,9 @@ class CommandTable {
                      std::equal_to<>>
       commands_;
   std::vector<const CommandSpec*> order_;
+  // Commands renamed to "" (still owned: clients may point at them).
+  std::vector<std::unique_ptr<CommandSpec>> disabled_;
+  size_t id_count_ = 0;
 };
 
 // Families register themselves here (one function per *_commands.cc).

@@ -23,6 +23,7 @@
 #include "net/socket.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
+#include "server/acl.h"
 #include "server/multi.h"
 #include "server/pubsub.h"
 #include "server/tracking.h"
@@ -59,9 +60,18 @@ class Client : public commands::Session, public net::FdHandler {
   Server* server() const { return server_; }
   void set_db_index(int db) { db_index_ = db; }
 
-  // False while the client must still AUTH (requirepass set).
+  // Redis's c->authenticated: the client logged in (or connected while the
+  // default user was on and nopass). Whether it must still AUTH is
+  // Server::AuthRequired: the default user may have become nopass since.
   bool authenticated() const { return authenticated_; }
   void set_authenticated(bool v) { authenticated_ = v; }
+  // The ACL user (acl.h). Null for the AOF loader's client, which may run
+  // anything (Redis's fake client has no user).
+  AclUser* user() const { return user_; }
+  void set_user(AclUser* u) { user_ = u; }
+  // Whether the dispatcher must check ACL rules: one flag for the default,
+  // unrestricted user.
+  bool acl_restricted() const { return user_ != nullptr && !user_->unrestricted(); }
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
@@ -176,6 +186,7 @@ class Client : public commands::Session, public net::FdHandler {
   int64_t last_interaction_ms_;
   const commands::CommandSpec* last_command_ = nullptr;
   bool authenticated_ = true;
+  AclUser* user_ = nullptr;
   std::unique_ptr<BlockedState> blocked_;
   std::unique_ptr<MultiState> multi_;
   std::unique_ptr<ClientSubscriptions> subs_;

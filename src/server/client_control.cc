@@ -81,7 +81,7 @@ bool Server::MustPostpone(Client* c, std::span<const std::string_view> args) {
   // Commands refused anyway (unknown, wrong arity, not authenticated) are
   // answered at once, as Redis's checks come before the pause.
   if (cmd == nullptr || !cmd->ArityOk(args.size())) return false;
-  if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) return false;
+  if (AuthRequired(c) && !(cmd->flags & commands::kCmdNoAuth)) return false;
   if (pause_type_ == PauseType::kAll) return true;
   const uint32_t writes = commands::kCmdWrite | commands::kCmdMayReplicate;
   if (cmd->flags & writes) return true;
@@ -166,7 +166,9 @@ void ResetCommand(CommandContext& ctx) {
   s->StopMonitoring(c);
   c->set_db_index(0);
   c->reply().set_resp(2);
-  c->set_authenticated(s->cfg().requirepass.empty());
+  // Redis's clientSetDefaultAuth.
+  c->set_user(s->acl().default_user());
+  c->set_authenticated(!s->acl().DefaultNeedsAuth());
   s->UpdateParserLimits(c);
   s->DiscardTransaction(c);
   s->pubsub().RemoveClient(c);  // no confirmations are sent

@@ -273,7 +273,7 @@ void Server::HandlePendingReads() {
     LendQueryBuffer(c);
     // An unauthenticated client's parser limits change with its AUTH, and a
     // blocked or paused one runs nothing now: the main thread parses theirs.
-    parse_allowed_[i] = (c->authenticated() && !c->blocked() && !c->postponed()) ? 2 : 1;
+    parse_allowed_[i] = (!AuthRequired(c) && !c->blocked() && !c->postponed()) ? 2 : 1;
   }
   auto job = [this](size_t i) {
     if (parse_allowed_[i] == 0) return;

@@ -87,20 +87,11 @@ bool ValidClientName(std::string_view name) {
   return true;
 }
 
-// The default user is the only user until ACLs land: with requirepass empty
-// it is "nopass" (any password works), otherwise requirepass is its password.
-bool CheckDefaultUser(Client* c, std::string_view user, std::string_view pass) {
-  const std::string& required = c->server()->cfg().requirepass;
-  return user == "default" && (required.empty() || pass == required);
-}
-
-void Authenticate(Client* c) {
-  c->set_authenticated(true);
-  c->server()->UpdateParserLimits(c);
-}
-
+// Redis's authCommand: AUTH <password> logs in as "default", which must
+// have a password; AUTH <user> <password> as anyone.
 void AuthCommand(CommandContext& ctx) {
   Client* c = ClientOf(ctx);
+  Server* s = c->server();
   if (ctx.argc() > 3) {
     ctx.reply->Error(protocol::kErrSyntax);
     return;
@@ -108,7 +99,7 @@ void AuthCommand(CommandContext& ctx) {
   std::string_view user = "default";
   std::string_view pass = ctx.args[1];
   if (ctx.argc() == 2) {
-    if (c->server()->cfg().requirepass.empty()) {
+    if (s->acl().default_user()->nopass()) {
       ctx.reply->Error(protocol::kErrAuthNoPassword);
       return;
     }
@@ -116,11 +107,10 @@ void AuthCommand(CommandContext& ctx) {
     user = ctx.args[1];
     pass = ctx.args[2];
   }
-  if (!CheckDefaultUser(c, user, pass)) {
+  if (!s->AuthenticateWithPassword(c, ctx.args[0], user, pass)) {
     ctx.reply->Error(protocol::kErrWrongPass);
     return;
   }
-  Authenticate(c);
   ctx.reply->Ok();
 }
 
@@ -157,14 +147,11 @@ void HelloCommand(CommandContext& ctx) {
       return;
     }
   }
-  if (has_auth) {
-    if (!CheckDefaultUser(c, user, pass)) {
-      ctx.reply->Error(protocol::kErrWrongPass);
-      return;
-    }
-    Authenticate(c);
+  if (has_auth && !c->server()->AuthenticateWithPassword(c, ctx.args[0], user, pass)) {
+    ctx.reply->Error(protocol::kErrWrongPass);
+    return;
   }
-  if (!c->authenticated()) {
+  if (c->server()->AuthRequired(c)) {
     ctx.reply->Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
         "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
@@ -325,7 +312,7 @@ void ClientKill(CommandContext& ctx) {
   bool has_addr = false, has_laddr = false, skipme = true;
   int64_t id = 0;
   int type = -1;
-  bool user_filter = false;
+  const AclUser* user_filter = nullptr;
   if (ctx.argc() == 3) {
     addr = ctx.args[2];
     has_addr = true;
@@ -352,11 +339,11 @@ void ClientKill(CommandContext& ctx) {
         laddr = ctx.args[i + 1];
         has_laddr = true;
       } else if (EqualsIgnoreCase(opt, "user") && more) {
-        if (ctx.args[i + 1] != "default") {
+        user_filter = server->acl().Find(ctx.args[i + 1]);
+        if (user_filter == nullptr) {
           ctx.reply->Error("ERR No such user '" + std::string(ctx.args[i + 1]) + "'");
           return;
         }
-        user_filter = true;
       } else if (EqualsIgnoreCase(opt, "skipme") && more) {
         if (EqualsIgnoreCase(ctx.args[i + 1], "yes")) {
           skipme = true;
@@ -375,7 +362,6 @@ void ClientKill(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrSyntax);
     return;
   }
-  (void)user_filter;  // every client is authenticated as "default"
 
   int64_t killed = 0;
   bool close_self = false;
@@ -384,6 +370,7 @@ void ClientKill(CommandContext& ctx) {
     if (has_addr && c->PeerId() != addr) continue;
     if (has_laddr && c->LocalId() != laddr) continue;
     if (type != -1 && ClientType(*c) != type) continue;
+    if (user_filter != nullptr && c->user() != user_filter) continue;
     if (id != 0 && c->id() != static_cast<uint64_t>(id)) continue;
     if (c.get() == self && skipme) continue;
     if (c.get() == self) {
@@ -495,7 +482,7 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("tot-mem", std::to_string(sizeof(Client) + c.query_capacity() + c.output_allocated()));
   add("events", c.EventsString());
   add("cmd", std::string(c.last_command()));
-  add("user", "default");
+  add("user", c.user() != nullptr ? c.user()->name() : "default");
   add("redir", tracking != nullptr ? std::to_string(tracking->redirect) : "-1");
   add("resp", std::to_string(c.resp()));
   return line;

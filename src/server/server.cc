@@ -122,6 +122,9 @@ void Server::RegisterCommands() {
   RegisterTransactionCommands(&commands_);
   RegisterDiagnosticCommands(&commands_);
   RegisterPubSubCommands(&commands_);
+  RegisterAclCommands(&commands_);
+  commands_.AssignIds();
+  acl_ = std::make_unique<Acl>(&commands_);
   flushall_ = commands_.Find("flushall");
   exec_ = commands_.Find("exec");
 }
@@ -148,6 +151,10 @@ Status Server::Start() {
   keyspace_->set_observer(observer_.get());
   RegisterCommands();
   RefreshSettings();
+  {
+    Status users = LoadUsersAtStartup();
+    if (!users.ok()) return users;
+  }
   keyspace_->set_key_ready_hook(
       [this](int db, std::string_view key) { OnKeyReady(db, key); });
 
@@ -355,7 +362,10 @@ void Server::AcceptFrom(int listen_fd) {
       client.reset();  // closes the socket
       continue;
     }
-    client->set_authenticated(cfg.requirepass.empty());
+    // Redis's createClient: logged in as the default user, authenticated
+    // when that user is on and needs no password.
+    client->set_user(acl_->default_user());
+    client->set_authenticated(!acl_->DefaultNeedsAuth());
     UpdateParserLimits(client.get());
     LOG_VERBOSE("Accepted %s", client->PeerId().c_str());
     clients_.emplace(id, std::move(client));
@@ -365,7 +375,7 @@ void Server::AcceptFrom(int listen_fd) {
 void Server::UpdateParserLimits(Client* c) {
   protocol::ParserLimits limits;
   limits.max_bulk_len = config_.values().proto_max_bulk_len;
-  limits.authenticated = c->authenticated();
+  limits.authenticated = !AuthRequired(c);
   c->parser().set_limits(limits);
 }
 
@@ -465,7 +475,8 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
   }
   if (cmd) {
     // Redis's order of checks: arity, protected commands, authentication,
-    // commands refused in a transaction; then a client in MULTI queues.
+    // commands refused in a transaction, ACL permissions; then a client in
+    // MULTI queues.
     if (!cmd->ArityOk(args.size())) {
       RejectCommand(c, cmd, protocol::WrongArityError(cmd->name));
     } else if ((cmd->flags & commands::kCmdProtected) && !ProtectedAllowed(c)) {
@@ -474,14 +485,16 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
           "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
           "\"local\", you can run it from a local connection, otherwise you need to set this "
           "option in the configuration file, and then restart the server.");
-    } else if (!c->authenticated() && !(cmd->flags & commands::kCmdNoAuth)) {
+    } else if (AuthRequired(c) && !(cmd->flags & commands::kCmdNoAuth)) {
       RejectCommand(c, cmd, protocol::kErrNoAuth);
+    } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
+      RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    } else if (c->acl_restricted() && !CheckAclPermission(c, cmd, args)) {
+      // Refused with NOPERM and logged (acl_commands.cc).
     } else if (snapshots_->WritesRefused() && IsWriteOrPing(c, cmd)) {
       RejectCommand(c, cmd, kErrMisconf);
     } else if (aof_->write_failed() && IsWriteOrPing(c, cmd)) {
       RejectCommand(c, cmd, aof_->WriteErrorText());
-    } else if (c->in_multi() && !in_exec_ && (cmd->flags & commands::kCmdNoMulti)) {
-      RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
     } else if (c->subscribed() && c->resp() == 2 && !AllowedWhileSubscribed(cmd->name)) {
       // RESP2 cannot tell a pushed message from a reply, so a subscribed
       // client is held to the subscribed context; RESP3 pushes are typed.
@@ -624,6 +637,10 @@ void Server::RefreshSettings() {
   settings_.active_rehashing = get("activerehashing") == "yes";
   settings_.lfu_policy = config_.values().maxmemory_policy.find("lfu") != std::string::npos;
   settings_.lazy_user_del = get("lazyfree-lazy-user-del") == "yes";
+  settings_.acllog_max_len = std::strtoull(get("acllog-max-len").c_str(), nullptr, 10);
+  // Read where a selector is created (ACL SETUSER, reset), as Redis reads
+  // server.acl_pubsub_default.
+  if (acl_) acl_->set_pubsub_all(get("acl-pubsub-default") == "allchannels");
   settings_.lazy_user_flush = get("lazyfree-lazy-user-flush") == "yes";
   settings_.lazy_expire = get("lazyfree-lazy-expire") == "yes";
   settings_.rdb_compression = get("rdbcompression") == "yes";
@@ -803,6 +820,11 @@ Status Server::ApplyConfigChange(std::string_view name) {
     if (!SetLogFile(cfg.logfile)) return Status::IOError("can't open the log file");
   } else if (name == "proto-max-bulk-len") {
     for (auto& [id, c] : clients_) UpdateParserLimits(c.get());
+  } else if (name == "requirepass") {
+    // requirepass is the default user's password (Redis's updateRequirePass).
+    acl_->SetDefaultPassword(cfg.requirepass);
+    DefaultUserChanged();
+
   } else if (name == "port" || name == "bind") {
     // As Redis: close the TCP listeners and listen again with the new
     // settings; if that fails, listen again as before (Config restores the

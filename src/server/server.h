@@ -20,6 +20,7 @@
 #include "commands/command_table.h"
 #include "net/event_loop.h"
 #include "net/io_threads.h"
+#include "server/acl.h"
 #include "server/active_expire.h"
 #include "server/aof.h"
 #include "server/client.h"
@@ -82,6 +83,7 @@ struct RuntimeSettings {
   size_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold_ms = 0;    // 0: off
   size_t tracking_table_max_keys = 1000000;    // 0: no limit
+  size_t acllog_max_len = 128;
 };
 
 class Server {
@@ -199,6 +201,38 @@ class Server {
 
   // Recomputes c's protocol limits (proto-max-bulk-len, authentication).
   void UpdateParserLimits(Client* c);
+
+  // --- Access control (acl_commands.cc) -------------------------------------
+  Acl& acl() { return *acl_; }
+  // Redis's authRequired: c has not authenticated and the default user is
+  // off or has passwords.
+  bool AuthRequired(const Client* c) const {
+    return !c->authenticated() && acl_->DefaultNeedsAuth();
+  }
+  // Logs into c as user (AUTH, HELLO AUTH).
+  void Authenticate(Client* c, AclUser* user);
+  // Redis's ACLAuthenticateUser: checks the credentials, logs in on success,
+  // writes the ACL LOG entry on failure (its object: `command` as typed).
+  bool AuthenticateWithPassword(Client* c, std::string_view command, std::string_view user,
+                                std::string_view pass);
+  // Adds an ACL LOG entry for c (acllog-max-len bounds the log).
+  void AclLogDenial(Client* c, AclResult reason, std::string object, std::string username);
+  // ACL DELUSER / LOAD (Redis's ACLFreeUserAndKillClients): every client
+  // logged in as u goes back to the default user, unauthenticated, and is
+  // closed (the client running the command after its reply).
+  void KillClientsOfUser(const AclUser* u);
+  // ACL SETUSER (Redis's ACLKillPubsubClientsIfNeeded): clients of u
+  // subscribed to a channel or pattern u may no longer use are closed.
+  void KillPubSubClientsIfNeeded(const AclUser* u);
+  // The default user's state changed (requirepass, ACL SETUSER default ...):
+  // the parser limits of unauthenticated clients follow it.
+  void DefaultUserChanged();
+  // Loads the users of the config file (`user` lines) or of aclfile at
+  // start-up (Redis's ACLLoadUsersAtStartup). An error is fatal.
+  Status LoadUsersAtStartup();
+  // ACL LOAD / SAVE on aclfile. Errors are Redis's reply texts.
+  Status LoadAclFile(const std::string& path);
+  Status SaveAclFile(const std::string& path);
   // Blocking commands (blocking.cc).
   size_t blocked_clients() const { return blocked_count_; }
   // CLIENT UNBLOCK: ends c's wait with the timeout reply or an UNBLOCKED
@@ -342,6 +376,10 @@ class Server {
   // Whether args name a CLIENT subcommand (what keeps CLIENT CACHING's flag
   // for the next command).
   bool IsClientSubcommand(std::span<const std::string_view> args) const;
+  // The ACL check of a restricted client (c->acl_restricted()): false when
+  // the command was refused (NOPERM, logged).
+  bool CheckAclPermission(Client* c, const commands::CommandSpec* cmd,
+                          std::span<const std::string_view> args);
   // Whether a protected command (DEBUG) may run for c (enable-debug-command).
   bool ProtectedAllowed(const Client* c) const;
   void RegisterCommands();
@@ -392,6 +430,7 @@ class Server {
   uint64_t exec_inner_errors_ = 0;
   bool in_exec_ = false;  // EXEC is running its queue (Redis's server.in_exec)
   commands::CommandTable commands_;
+  std::unique_ptr<Acl> acl_;  // after commands_, whose ids its users keep
   std::vector<std::unique_ptr<Listener>> listeners_;
   int listen_port_ = 0;
   std::vector<std::string> listen_bind_;

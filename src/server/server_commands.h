@@ -22,6 +22,8 @@ void RegisterPersistenceCommands(commands::CommandTable* table);
 void RegisterClientControlCommands(commands::CommandTable* table,
                                    commands::CommandSpec* client);
 void RegisterPubSubCommands(commands::CommandTable* table);
+// ACL (acl_commands.cc).
+void RegisterAclCommands(commands::CommandTable* table);
 // CLIENT TRACKING / CACHING / GETREDIR / TRACKINGINFO (tracking_commands.cc),
 // added to the CLIENT container being built.
 void RegisterTrackingCommands(commands::CommandSpec* client);

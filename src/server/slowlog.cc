@@ -113,6 +113,9 @@ std::vector<int> RedactedArgs(const commands::CommandSpec& cmd,
         break;
       }
     }
+  } else if (name == "acl|setuser") {
+    // The user name and every rule (passwords among them).
+    for (size_t j = 2; j < args.size(); ++j) out.push_back(static_cast<int>(j));
   } else if (name == "config|set") {
     // The values of the secrets (Redis's SENSITIVE_CONFIG directives).
     for (size_t j = 2; j + 1 < args.size(); j += 2) {

@@ -9,13 +9,22 @@
 #include <mutex>
 #include <vector>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPINDLE_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SPINDLE_ASAN 1
+#endif
+
 #if defined(SPINDLE_USE_JEMALLOC)
 #include <jemalloc/jemalloc.h>
-#elif defined(__has_include)
-#if __has_include(<sanitizer/allocator_interface.h>)
-#include <sanitizer/allocator_interface.h>
+#elif defined(SPINDLE_ASAN)
+// From the sanitizer runtime (sanitizer/allocator_interface.h, which GCC's
+// packages do not always install).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #define SPINDLE_SANITIZER_ALLOCATOR 1
-#endif
 #endif
 #if !defined(SPINDLE_USE_JEMALLOC) && !defined(SPINDLE_SANITIZER_ALLOCATOR)
 #include <malloc.h>

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "common/clock.h"
+#include "common/logging.h"
 #include "common/memory.h"
 #include "server/server.h"
 #include "storage/lfu.h"
@@ -81,6 +82,19 @@ void Evictor::Refresh() {
 }
 
 void Evictor::RecordStartup() { startup_ = UsedMemory(); }
+
+void Evictor::MaxmemoryChanged() {
+  if (maxmemory_ == 0) return;
+  const uint64_t used = UsedMemory() - std::min(UsedMemory(), NotCountedMemory());
+  if (maxmemory_ < used) {
+    LOG_WARNING(
+        "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the current "
+        "memory usage (%llu). This will result in key eviction and/or the inability to accept "
+        "new write commands depending on the maxmemory-policy.",
+        static_cast<unsigned long long>(maxmemory_), static_cast<unsigned long long>(used));
+  }
+  StartTimer();
+}
 
 uint64_t Evictor::UsedMemory() {
   const uint64_t used = memory::UsedMemory();

@@ -85,6 +85,9 @@ class Evictor {
   // keyspace and new values how to stamp access data. At start and after
   // every CONFIG SET.
   void Refresh();
+  // CONFIG SET maxmemory (Redis's updateMaxmemory): warns when the new limit
+  // is below what is used, and starts evicting at once, between commands.
+  void MaxmemoryChanged();
   // The end of start-up: the memory an empty server uses (used_memory_startup).
   void RecordStartup();
 

@@ -836,6 +836,8 @@ Status Server::ApplyConfigChange(std::string_view name) {
     } else if (!on && aof_->enabled()) {
       aof_->Stop();
     }
+  } else if (name == "maxmemory") {
+    evictor_->MaxmemoryChanged();
   } else if (name == "maxclients") {
     if (cfg.maxclients + 128 + 32 > loop_->max_fds()) {
       return Status::InvalidArgument(

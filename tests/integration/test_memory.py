@@ -457,12 +457,13 @@ def test_eviction_is_propagated_notified_and_invalidates(harness, tmp_path, lazy
     watcher = _client(srv, single_connection_client=True)
     watcher.execute_command("WATCH", "victim")
     c.config_set("maxmemory", "1")
-    c.ping()  # any command evicts first
+    # CONFIG SET maxmemory starts evicting at once: the event arrives before
+    # any other command runs.
+    assert sub.read_reply() == (b"*4\r\n$8\r\npmessage\r\n$22\r\n__keyevent@0__:evicted\r\n"
+                                b"$22\r\n__keyevent@0__:evicted\r\n$6\r\nvictim\r\n")
     c.config_set("maxmemory", "0")
     assert c.exists("victim") == 0
     assert _info(c, "stats")["evicted_keys"] == 1
-    assert sub.read_reply() == (b"*4\r\n$8\r\npmessage\r\n$22\r\n__keyevent@0__:evicted\r\n"
-                                b"$22\r\n__keyevent@0__:evicted\r\n$6\r\nvictim\r\n")
     assert inv.read_reply() == (b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n"
                                 b"*1\r\n$6\r\nvictim\r\n")
     watcher.execute_command("MULTI")

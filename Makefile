@@ -27,8 +27,9 @@ BACKENDS_ROUNDS ?= 3
 IDLE_CONNS ?= 10000
 
 # Debian packages the build and the tests need. redis-server and redis-tools
-# are the reference implementation and the client tools the tests drive.
-DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev redis-server redis-tools \
+# are the reference implementation and the client tools the tests drive;
+# jemalloc is the allocator (memory accounting, docs/MEMORY.md).
+DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev libjemalloc-dev redis-server redis-tools \
                 python3-pytest python3-redis
 
 .PHONY: all build run deps test test-unit test-integration test-differential difftest \

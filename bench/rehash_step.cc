@@ -6,7 +6,7 @@
 //
 // Build and run (see bench/README.md):
 //   g++ -std=c++20 -O2 -Isrc bench/rehash_step.cc src/storage/*.cc \
-//       src/common/clock.cc src/common/numbers.cc -o /tmp/rehash_step
+//       src/common/clock.cc src/common/numbers.cc src/common/memory.cc -o /tmp/rehash_step
 //   /tmp/rehash_step [keys] [--with-std]
 
 #include <time.h>

@@ -26,6 +26,7 @@
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
+#include "storage/lfu.h"
 #include "storage/list_value.h"
 
 namespace spindle::commands {
@@ -57,10 +58,6 @@ constexpr std::string_view kErrLfuFreq =
 
 // OBJECT REFCOUNT of Redis's shared integer objects (OBJ_SHARED_REFCOUNT).
 constexpr int64_t kSharedRefcount = std::numeric_limits<int32_t>::max();
-
-// lazyfree.c: a value whose freeing costs more than this many allocations is
-// handed to the background thread by UNLINK.
-constexpr size_t kLazyFreeThreshold = 64;
 
 // Redis's getIntFromObjectOrReply: an integer (string2ll rules) that fits an
 // int. With msg, both failures reply msg; without, the generic texts.
@@ -108,30 +105,10 @@ void NotifyIn(Database& db, uint32_t type, std::string_view event, std::string_v
 // ---------------------------------------------------------------------------
 // UNLINK
 
-// Redis's lazyfreeGetFreeEffort: roughly how many allocations freeing the
-// value takes. Strings and the compact encodings (listpack, intset) are one
-// allocation; a quicklist counts its nodes, a hashtable or skiplist its
-// elements.
-size_t FreeEffort(const Value& v) {
-  const storage::CollectionPayload* c = v.collection();
-  if (c == nullptr) return 1;
-  switch (v.encoding()) {
-    case Encoding::kQuicklist:
-      return v.As<storage::ListValue>()->node_count();
-    case Encoding::kHashtable:
-    case Encoding::kSkiplist:
-      return c->Length();
-    case Encoding::kStream:
-      return v.HeapBytes() / 4096;  // a rax node with its listpack (no streams yet)
-    default:
-      return 1;
-  }
-}
-
 // Frees a removed value: large ones on the background freer, as Redis's
 // dbAsyncDelete, the rest here (it is cheaper than queueing).
 void FreeMaybeLazily(CommandContext& ctx, Value value) {
-  if (FreeEffort(value) <= kLazyFreeThreshold) return;  // destroyed on return
+  if (storage::LazyFreeEffort(value) <= storage::kLazyFreeThreshold) return;  // destroyed on return
   // std::function needs a copyable callable: the value travels in a
   // shared_ptr whose last owner is the job itself, destroyed off-thread.
   auto owned = std::make_shared<Value>(std::move(value));
@@ -595,19 +572,6 @@ void ObjectIdleTimeCommand(CommandContext& ctx) {
   ctx.reply->Integer(v->IdleTimeMs(ctx.now_ms) / 1000);
 }
 
-// Redis's LFUDecrAndReturn with the default lfu-decay-time of 1 minute: the
-// word holds the last decrement time in minutes (16 bits) and an 8-bit
-// logarithmic counter that loses one per elapsed period.
-int64_t LfuDecrAndReturn(uint32_t lfu, int64_t now_ms) {
-  constexpr int64_t kDecayMinutes = 1;
-  uint32_t last = lfu >> 8;
-  int64_t counter = lfu & 255;
-  uint32_t now_min = static_cast<uint32_t>(now_ms / 1000 / 60) & 65535;
-  int64_t elapsed = now_min >= last ? now_min - last : 65535 - last + now_min;
-  int64_t periods = elapsed / kDecayMinutes;
-  return periods > counter ? 0 : counter - periods;
-}
-
 void ObjectFreqCommand(CommandContext& ctx) {
   Value* v = ObjectLookupOrReply(ctx);
   if (v == nullptr) return;
@@ -615,7 +579,10 @@ void ObjectFreqCommand(CommandContext& ctx) {
     ctx.reply->Error(kErrLfuFreq);
     return;
   }
-  ctx.reply->Integer(LfuDecrAndReturn(v->lru(), ctx.now_ms));
+  // The counter as decayed now (the key may not have been read for a while;
+  // only reads and writes apply the decay).
+  ctx.reply->Integer(storage::LfuDecrAndReturn(v->lru(), ctx.now_ms,
+                                               ctx.keyspace->access_policy().lfu_decay_time));
 }
 
 // ---------------------------------------------------------------------------

@@ -25,6 +25,8 @@
 #include <chrono>
 #include <climits>
 
+#include "common/memory.h"
+
 namespace spindle::net {
 namespace {
 
@@ -148,6 +150,8 @@ size_t IoThreads::RunClaims(uint32_t gen) {
 }
 
 void IoThreads::WorkerLoop() {
+  // Reads grow query buffers here: counted toward used_memory.
+  memory::TrackCurrentThread();
   uint32_t seen = 0;
   while (!stop_.load(std::memory_order_acquire)) {
     uint32_t g = generation_.load(std::memory_order_acquire);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/clock.h"
+#include "common/memory.h"
 #include "common/strings.h"
 #include "common/logging.h"
 #include "persistence/rdb_reader.h"
@@ -112,6 +113,7 @@ void AofFsyncThread::Drain() {
 }
 
 void AofFsyncThread::Run() {
+  memory::TrackCurrentThread();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });

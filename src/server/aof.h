@@ -114,6 +114,9 @@ class Aof {
   State state() const { return state_; }
   // feedAppendOnlyFile: one propagated command in database db.
   void Feed(int db, std::span<const std::string_view> argv);
+  // Bytes the buffer holds allocated (mem_aof_buffer; not counted toward
+  // maxmemory, as Redis's freeMemoryGetNotCountedMemory).
+  size_t buffered_bytes() const { return state_ == State::kOff ? 0 : buf_.capacity(); }
   // flushAppendOnlyFile: writes the buffer and fsyncs as appendfsync says.
   // force: even when an everysec fsync is still running.
   void Flush(bool force);

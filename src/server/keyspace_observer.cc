@@ -24,6 +24,12 @@ void ServerKeyspaceObserver::KeyEvent(uint32_t type, std::string_view event, std
   server_->notifications().KeyEvent(type, event, key, db);
 }
 
+void ServerKeyspaceObserver::KeyEvicted(int db, std::string_view key) {
+  server_->watches().Touch(server_->keyspace().db(db), key);
+  server_->tracking().KeyModified(key, /*by_expiry=*/true);
+  server_->notifications().KeyEvent(storage::kNotifyEvicted, "evicted", key, db);
+}
+
 void ServerKeyspaceObserver::DatabaseFlushed(int db) {
   storage::Keyspace& ks = server_->keyspace();
   const int64_t now = Clock::NowMs();

@@ -21,6 +21,10 @@ class ServerKeyspaceObserver final : public storage::KeyspaceObserver {
   void KeyEvent(uint32_t type, std::string_view event, std::string_view key, int db) override;
   void DatabaseFlushed(int db) override;
   void DatabasesSwapped(int a, int b) override;
+  // A key evicted by maxmemory (not a storage event: the evictor reports it
+  // itself): WATCH and client-side caching hear of a key no client modified
+  // (Redis's signalModifiedKey(NULL, ...)), then the "evicted" event.
+  void KeyEvicted(int db, std::string_view key);
 
  private:
   Server* server_;

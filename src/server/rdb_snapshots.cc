@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/memory.h"
 #include "persistence/rdb_file.h"
 #include "server/fork_child.h"
 #include "server/server.h"
@@ -26,11 +26,6 @@ namespace {
 constexpr int64_t kBgsaveRetryDelaySeconds = 5;
 
 int64_t NowSeconds() { return Clock::NowMs() / 1000; }
-
-uint64_t UsedMemory() {
-  struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
-}
 
 }  // namespace
 
@@ -66,7 +61,7 @@ persistence::RdbSaveOptions RdbSnapshots::SaveOptions() const {
     o.eviction = persistence::EvictionInfo::kLfu;
   }
   o.now_ms = Clock::NowMs();
-  o.used_mem = UsedMemory();
+  o.used_mem = memory::UsedMemory();
   o.redis_version = kRedisVersion;
   o.key_save_delay_us = std::atoll(config.GetOne("rdb-key-save-delay").value_or("0").c_str());
   return o;

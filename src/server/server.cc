@@ -142,6 +142,7 @@ Status Server::Start() {
   keyspace_ = std::make_unique<storage::Keyspace>(cfg.databases);
   snapshots_ = std::make_unique<RdbSnapshots>(this);
   aof_ = std::make_unique<Aof>(this);
+  evictor_ = std::make_unique<Evictor>(this);
   pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
   notifications_ = std::make_unique<Notifications>(pubsub_.get());
   tracking_ = std::make_unique<Tracking>([this](uint64_t id) { return FindClient(id); },
@@ -170,6 +171,7 @@ Status Server::Start() {
   loop_->SetBeforeSleep([this] { BeforeSleep(); });
   loop_->SetAfterSleep([] { Clock::Update(); });
   loop_->AddTimer(1, [this] { return Cron(); });
+  evictor_->RecordStartup();
   return Status::Ok();
 }
 
@@ -491,6 +493,10 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       RejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
     } else if (c->acl_restricted() && !CheckAclPermission(c, cmd, args)) {
       // Refused with NOPERM and logged (acl_commands.cc).
+    } else if (call_depth_ == 0 && !reprocessing_ && evictor_->MustRejectForOom(c, cmd)) {
+      // maxmemory (Redis's processCommand; not for what EXEC runs or a
+      // served blocked client, which bypass it there too).
+      RejectCommand(c, cmd, Evictor::kErrOom);
     } else if (snapshots_->WritesRefused() && IsWriteOrPing(c, cmd)) {
       RejectCommand(c, cmd, kErrMisconf);
     } else if (aof_->write_failed() && IsWriteOrPing(c, cmd)) {
@@ -646,6 +652,7 @@ void Server::RefreshSettings() {
   settings_.rdb_compression = get("rdbcompression") == "yes";
   if (snapshots_) snapshots_->Refresh();
   if (aof_) aof_->Refresh();
+  if (evictor_) evictor_->Refresh();
   settings_.enable_debug_command = get("enable-debug-command");
   if (notifications_) notifications_->set_flags(config_.notify_keyspace_events_flags());
   auto num = [&get](const char* name) { return std::atoll(get(name).c_str()); };
@@ -682,6 +689,7 @@ void Server::ResetStats() {
   io_threaded_reads_ = io_threaded_writes_ = 0;
   error_stats_.clear();
   expirer_.ResetStats();
+  evictor_->stats() = EvictionStats();
   commands_.ForEach([](const commands::CommandSpec& cmd) {
     cmd.stats = commands::CommandStats();
     for (const auto& sub : cmd.subcommands) sub.stats = commands::CommandStats();
@@ -749,6 +757,7 @@ int64_t Server::Cron() {
   input_meter_.Sample(now, stats_.total_net_input_bytes);
   output_meter_.Sample(now, stats_.total_net_output_bytes);
   ClientsCron(now);
+  evictor_->UsedMemory();  // the peak (cronUpdateMemoryStats)
   DatabasesCron();
   // Even an idle server gets under a lowered tracking-table-max-keys.
   LimitTrackingTable();
@@ -849,6 +858,8 @@ Status Server::ApplyConfigChange(std::string_view name) {
     } else if (!on && aof_->enabled()) {
       aof_->Stop();
     }
+  } else if (name == "maxmemory") {
+    evictor_->MaxmemoryChanged();
   } else if (name == "maxclients") {
     if (cfg.maxclients + 128 + 32 > loop_->max_fds()) {
       return Status::InvalidArgument(
@@ -876,6 +887,12 @@ void Server::PropagateExpired(int db, std::string_view key) {
     // The active expire cycle: each key on its own, as Redis.
     aof_->Feed(db, argv);
   }
+}
+
+void Server::PropagateDeletion(int db, std::string_view key, bool lazy) {
+  if (!propagating()) return;
+  const std::string_view argv[] = {lazy ? "UNLINK" : "DEL", key};
+  aof_->Feed(db, argv);
 }
 
 void Server::PropagatePending() {

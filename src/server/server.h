@@ -25,6 +25,7 @@
 #include "server/aof.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/evictor.h"
 #include "server/keyspace_observer.h"
 #include "server/multi.h"
 #include "server/rdb_snapshots.h"
@@ -48,7 +49,6 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
   size_t client_recent_max_input_buffer = 0;
   size_t client_recent_max_output_buffer = 0;
-  uint64_t used_memory_peak = 0;
 };
 
 // Samples of a growing counter, for INFO's instantaneous_* fields (Redis keeps
@@ -239,6 +239,9 @@ class Server {
   // error. Returns false when c is not blocked.
   bool UnblockByRequest(Client* c, bool with_error);
 
+  // maxmemory, eviction and the memory figures (evictor.h).
+  Evictor& evictor() { return *evictor_; }
+
   // SLOWLOG and LATENCY (slowlog.h).
   SlowLog& slowlog() { return slowlog_; }
   LatencyMonitor& latency() { return latency_; }
@@ -390,6 +393,7 @@ class Server {
   class CallPropagator;
   friend class CallPropagator;
   friend class ServerKeyspaceObserver;
+  friend class Evictor;
   struct PropagatedOp {
     int db;
     std::vector<std::string> argv;
@@ -399,6 +403,9 @@ class Server {
   // A key found expired (lazily or by the active cycle): DEL, or UNLINK with
   // lazyfree-lazy-expire.
   void PropagateExpired(int db, std::string_view key);
+  // An evicted key: DEL, or UNLINK with lazyfree-lazy-eviction (Redis's
+  // propagateDeletion), fed on its own as eviction runs between commands.
+  void PropagateDeletion(int db, std::string_view key, bool lazy);
   // Feeds what was collected, wrapped in MULTI / EXEC when more than one.
   void PropagatePending();
   // Opens TCP listeners on every bind address at port (0: none) and records
@@ -478,6 +485,7 @@ class Server {
   const commands::CommandSpec* exec_ = nullptr;      // never propagated itself
   bool edge_triggered_ = false;
   std::unique_ptr<Aof> aof_;
+  std::unique_ptr<Evictor> evictor_;
   std::vector<PropagatedOp> also_propagate_;
   int call_depth_ = 0;    // RunCommand nesting (EXEC runs its queue inside)
   bool loading_ = false;  // an AOF is being replayed

@@ -1,6 +1,5 @@
 // Server commands: INFO, CONFIG, TIME, SHUTDOWN and COMMAND.
 
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 
 #include "common/clock.h"
 #include "common/glob.h"
+#include "common/memory.h"
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
@@ -43,21 +43,6 @@ std::string BytesToHuman(uint64_t n) {
     snprintf(buf, sizeof(buf), "%.2fT", d / (1024.0 * 1024 * 1024 * 1024));
   }
   return buf;
-}
-
-uint64_t RssBytes() {
-  FILE* f = fopen("/proc/self/statm", "r");
-  if (!f) return 0;
-  unsigned long long pages_total = 0, pages_rss = 0;
-  int n = fscanf(f, "%llu %llu", &pages_total, &pages_rss);
-  fclose(f);
-  if (n != 2) return 0;
-  return pages_rss * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-uint64_t HeapBytes() {
-  struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
 }
 
 class InfoWriter {
@@ -141,12 +126,25 @@ void InfoClients(Server& s, InfoWriter& w) {
   w.Field("clients_in_timeout_table", 0);
 }
 
+// Redis 7.0's INFO memory, field for field. Spindle has no Lua, functions,
+// replication backlog or replicas: those fields are 0 (docs/MEMORY.md).
 void InfoMemory(Server& s, InfoWriter& w) {
-  uint64_t used = HeapBytes();
-  uint64_t rss = RssBytes();
-  uint64_t peak = std::max(used, s.stats().used_memory_peak);
-  s.stats().used_memory_peak = peak;
-  uint64_t total_system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  const MemoryOverhead mh = s.evictor().Overhead();
+  const uint64_t used = mh.total_allocated;
+  const uint64_t peak = std::max(used, mh.peak_allocated);
+  const uint64_t rss = memory::ProcessRss();
+  const memory::AllocatorStats alloc = memory::GetAllocatorStats();
+  const uint64_t total_system =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  auto perc = [](double v) {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%.2f%%", v);
+    return std::string(buf);
+  };
+  auto ratio = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / b : 0.0; };
+  auto diff = [](uint64_t a, uint64_t b) {
+    return static_cast<int64_t>(a) - static_cast<int64_t>(b);
+  };
   w.Section("Memory");
   w.Field("used_memory", used);
   w.Field("used_memory_human", BytesToHuman(used));
@@ -154,17 +152,49 @@ void InfoMemory(Server& s, InfoWriter& w) {
   w.Field("used_memory_rss_human", BytesToHuman(rss));
   w.Field("used_memory_peak", peak);
   w.Field("used_memory_peak_human", BytesToHuman(peak));
-  char perc[32];
-  snprintf(perc, sizeof(perc), "%.2f%%", peak ? 100.0 * used / peak : 0.0);
-  w.Field("used_memory_peak_perc", std::string(perc));
+  w.Field("used_memory_peak_perc", perc(mh.peak_perc));
+  w.Field("used_memory_overhead", mh.overhead_total);
+  w.Field("used_memory_startup", mh.startup_allocated);
+  w.Field("used_memory_dataset", mh.dataset);
+  w.Field("used_memory_dataset_perc", perc(mh.dataset_perc));
+  w.Field("allocator_allocated", alloc.allocated);
+  w.Field("allocator_active", alloc.active);
+  w.Field("allocator_resident", alloc.resident);
   w.Field("total_system_memory", total_system);
   w.Field("total_system_memory_human", BytesToHuman(total_system));
+  w.Field("used_memory_lua", 0);
+  w.Field("used_memory_vm_eval", 0);
+  w.Field("used_memory_lua_human", BytesToHuman(0));
+  w.Field("used_memory_scripts_eval", 0);
+  w.Field("number_of_cached_scripts", 0);
+  w.Field("number_of_functions", 0);
+  w.Field("number_of_libraries", 0);
+  w.Field("used_memory_vm_functions", 0);
+  w.Field("used_memory_vm_total", 0);
+  w.Field("used_memory_vm_total_human", BytesToHuman(0));
+  w.Field("used_memory_functions", 0);
+  w.Field("used_memory_scripts", 0);
+  w.Field("used_memory_scripts_human", BytesToHuman(0));
   w.Field("maxmemory", static_cast<int64_t>(s.cfg().maxmemory));
   w.Field("maxmemory_human", BytesToHuman(s.cfg().maxmemory));
   w.Field("maxmemory_policy", s.cfg().maxmemory_policy);
-  w.FieldF("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0);
-  w.Field("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
-  w.Field("mem_allocator", std::string("libc"));
+  w.FieldF("allocator_frag_ratio", ratio(alloc.active, alloc.allocated));
+  w.Field("allocator_frag_bytes", diff(alloc.active, alloc.allocated));
+  w.FieldF("allocator_rss_ratio", ratio(alloc.resident, alloc.active));
+  w.Field("allocator_rss_bytes", diff(alloc.resident, alloc.active));
+  w.FieldF("rss_overhead_ratio", ratio(rss, alloc.resident));
+  w.Field("rss_overhead_bytes", diff(rss, alloc.resident));
+  w.FieldF("mem_fragmentation_ratio", ratio(rss, used));
+  w.Field("mem_fragmentation_bytes", diff(rss, used));
+  w.Field("mem_not_counted_for_evict", s.evictor().NotCountedMemory());
+  w.Field("mem_replication_backlog", 0);
+  w.Field("mem_total_replication_buffers", 0);
+  w.Field("mem_clients_slaves", 0);
+  w.Field("mem_clients_normal", mh.clients_normal);
+  w.Field("mem_cluster_links", 0);
+  w.Field("mem_aof_buffer", mh.aof_buffer);
+  w.Field("mem_allocator", std::string(memory::AllocatorName()));
+  w.Field("active_defrag_running", 0);
   w.Field("lazyfree_pending_objects", s.keyspace().freer().pending());
   w.Field("lazyfreed_objects", s.keyspace().freer().freed());
 }
@@ -207,10 +237,12 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.FieldF("expired_stale_perc", s.expirer().stats().stale_perc * 100);
   w.Field("expired_time_cap_reached_count", s.expirer().stats().time_cap_reached_count);
   w.Field("expire_cycle_cpu_milliseconds", s.expirer().stats().cpu_us / 1000);
-  w.Field("evicted_keys", 0);
+  const uint64_t exceeding_us = s.evictor().CurrentExceededUs();
+  w.Field("evicted_keys", s.evictor().stats().evicted_keys);
   w.Field("evicted_clients", 0);
-  w.Field("total_eviction_exceeded_time", 0);
-  w.Field("current_eviction_exceeded_time", 0);
+  w.Field("total_eviction_exceeded_time",
+          (s.evictor().stats().total_exceeded_us + exceeding_us) / 1000);
+  w.Field("current_eviction_exceeded_time", exceeding_us / 1000);
   w.Field("keyspace_hits", ks.keyspace_hits);
   w.Field("keyspace_misses", ks.keyspace_misses);
   w.Field("pubsub_channels", static_cast<uint64_t>(s.pubsub().channel_count(ChannelKind::kGlobal)));
@@ -583,6 +615,7 @@ void RegisterServerCommands(commands::CommandTable* table) {
                                     "server", "O(1)"));
   table->Add(std::move(config));
   RegisterIntrospectionCommands(table);
+  RegisterMemoryCommands(table);
 }
 
 }  // namespace spindle::server

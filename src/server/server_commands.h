@@ -15,6 +15,8 @@ class Server;
 void RegisterConnectionCommands(commands::CommandTable* table);
 void RegisterServerCommands(commands::CommandTable* table);
 void RegisterIntrospectionCommands(commands::CommandTable* table);
+// MEMORY (memory_commands.cc).
+void RegisterMemoryCommands(commands::CommandTable* table);
 // SAVE, BGSAVE, LASTSAVE (persistence_commands.cc).
 void RegisterPersistenceCommands(commands::CommandTable* table);
 // MONITOR, RESET, and CLIENT REPLY / PAUSE / UNPAUSE / NO-EVICT (added to

@@ -7,6 +7,7 @@
 #include <new>
 #include <unordered_set>
 
+#include "common/memory.h"
 #include "common/packed.h"
 #include "storage/hashtable.h"
 
@@ -159,6 +160,19 @@ Encoding HashValue::encoding() const {
 }
 
 size_t HashValue::Length() const { return hashtable_ ? table_->size() : lp_count_; }
+
+size_t HashValue::EstimateHeapBytes(size_t samples) const {
+  if (!hashtable_) return memory::MallocSize(sizeof(HashValue)) + memory::MallocSize(lp_bytes_);
+  const size_t fixed = memory::MallocSize(sizeof(HashValue)) + memory::MallocSize(sizeof(Table)) +
+                       table_->slots() * sizeof(void*);
+  size_t seen = 0, bytes = 0;
+  table_->ForEachWhile([&](const Node* n) {
+    bytes += memory::MallocSize(n->bytes_used());
+    return samples == 0 || ++seen < samples;
+  });
+  if (samples == 0 || seen == 0) return fixed + bytes;
+  return fixed + static_cast<size_t>(static_cast<double>(bytes) / seen * table_->size());
+}
 
 size_t HashValue::HeapBytes() const {
   if (!hashtable_) return lp_bytes_;

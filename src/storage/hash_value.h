@@ -60,6 +60,7 @@ class HashValue final : public CollectionPayload {
   Encoding encoding() const override;
   size_t Length() const override;
   size_t HeapBytes() const override;
+  size_t EstimateHeapBytes(size_t samples) const override;
 
   bool is_listpack() const { return !hashtable_; }
 

@@ -236,6 +236,20 @@ class HashTable {
     }
   }
 
+  // Visits nodes in table order until fn returns false (sampling the first
+  // few: MEMORY USAGE). fn must not modify the table.
+  template <typename Fn>
+  void ForEachWhile(Fn&& fn) const {
+    for (int t = 0; t < 2; ++t) {
+      for (size_t i = 0; i < t_[t].size; ++i) {
+        for (const Node* n = static_cast<const Node*>(t_[t].b[i]); n != nullptr;
+             n = Traits::Next(n)) {
+          if (!fn(n)) return;
+        }
+      }
+    }
+  }
+
   // A random node (Redis's dictGetRandomKey: a random non-empty bucket, then
   // a random node of its chain), nullptr when empty. rnd() returns uniform
   // 64-bit values.
@@ -262,6 +276,9 @@ class HashTable {
     for (size_t skip = rnd() % len; skip > 0; --skip) n = Traits::Next(n);
     return n;
   }
+
+  // Buckets allocated, both arrays during a rehash (Redis's dictSlots).
+  size_t slots() const { return t_[0].size + t_[1].size; }
 
   // Destroys every node and frees the bucket arrays.
   void Clear() {

@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/memory.h"
+#include "storage/lfu.h"
+
 namespace spindle::storage {
 namespace {
 
@@ -68,7 +71,14 @@ bool Database::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
 Value* Database::LookupWrite(std::string_view key, int64_t now_ms) {
   KeyEntry* e = FindLive(key, HashKey(key), now_ms);
   if (e == nullptr) return nullptr;
-  if (modes_ == nullptr || !modes_->no_touch) e->value.set_lru(Value::LruClock(now_ms));
+  // Redis's lookupKey: not while a child shares the pages (LookupModes).
+  if (modes_ != nullptr && modes_->no_touch) return &e->value;
+  if (modes_ != nullptr && modes_->access.lfu) {
+    const AccessPolicy& p = modes_->access;
+    e->value.set_lru(LfuTouch(e->value.lru(), now_ms, p.lfu_log_factor, p.lfu_decay_time));
+  } else {
+    e->value.set_lru(Value::LruClock(now_ms));
+  }
   return &e->value;
 }
 
@@ -105,6 +115,8 @@ Value& Database::Set(std::string_view key, Value value, bool keep_ttl) {
     observer().KeyEvent(kNotifyNew, "new", key, index_);
     return e->value;
   }
+  // Redis 7.0's dbOverwrite: under an LFU policy the key keeps its counter.
+  if (modes_ != nullptr && modes_->access.lfu) value.set_lru(e->value.lru());
   e->value = std::move(value);
   if (!keep_ttl && e->has_expire()) {
     delete expires_.Unlink(key, hash);
@@ -260,6 +272,61 @@ Database::ExpireStep Database::ActiveExpire(size_t max_keys, int64_t now_ms) {
   return step;
 }
 
+void Database::SampleKeys(
+    bool volatile_only, size_t count,
+    const std::function<void(std::string_view key, const Value& value, int64_t expire_ms)>& fn) {
+  auto rnd = [this] {
+    uint64_t z = (rng_state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  for (size_t i = 0; i < count; ++i) {
+    if (volatile_only) {
+      ExpireEntry* x = expires_.Random(rnd);
+      if (x == nullptr) return;
+      fn(x->owner->key(), x->owner->value, x->when_ms);
+    } else {
+      KeyEntry* e = keys_.Random(rnd);
+      if (e == nullptr) return;
+      const int64_t when = e->has_expire() ? FindExpire(e, HashKey(e->key()))->when_ms : -1;
+      fn(e->key(), e->value, when);
+    }
+  }
+}
+
+bool Database::DeleteForEviction(std::string_view key, BackgroundFreer* freer) {
+  const uint64_t hash = HashKey(key);
+  KeyEntry* e = keys_.Find(key, hash);
+  if (e == nullptr) return false;
+  if (freer != nullptr && LazyFreeEffort(e->value) > kLazyFreeThreshold) {
+    // dbAsyncDelete: the costly part, the value, is freed off the main thread.
+    auto owned = std::make_shared<Value>(std::move(e->value));
+    freer->Submit([owned]() mutable { owned.reset(); });
+  }
+  Remove(e, hash);
+  return true;
+}
+
+const Value* Database::PeekRaw(std::string_view key) const {
+  const KeyEntry* e = keys_.FindNoStep(key, HashKey(key));
+  return e == nullptr ? nullptr : &e->value;
+}
+
+std::optional<size_t> Database::MemoryUsage(std::string_view key, size_t samples) const {
+  const KeyEntry* e = keys_.FindNoStep(key, HashKey(key));
+  if (e == nullptr) return std::nullopt;
+  // The entry holds the key and the 24-byte value; the bucket slot pointing
+  // at it is counted as table overhead (MEMORY STATS), as Redis does.
+  size_t bytes = memory::MallocSize(KeyEntry::KeyOffset() + key.size());
+  if (e->has_expire()) bytes += memory::MallocSize(sizeof(ExpireEntry));
+  bytes += e->value.EstimateHeapBytes(samples);
+  return bytes;
+}
+
+size_t Database::EntryOverhead() { return KeyEntry::KeyOffset(); }
+size_t Database::ExpireEntryBytes() { return memory::MallocSize(sizeof(ExpireEntry)); }
+
 bool Database::RehashStep(int steps) {
   // Redis's tryResizeHashTables (shrink under 10% full) then
   // incrementallyRehash, for both tables.
@@ -312,6 +379,9 @@ void BackgroundFreer::Drain() {
 }
 
 void BackgroundFreer::Run() {
+  // It frees what the main thread allocated: untracked, used_memory would
+  // only ever grow.
+  memory::TrackCurrentThread();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });

@@ -57,6 +57,14 @@ enum class ExpiryMode : uint8_t {
   kOff,
 };
 
+// How a lookup stamps a key's access word (maxmemory-policy, lfu-*): the
+// LRU clock, or under an LFU policy Redis's logarithmic counter (lfu.h).
+struct AccessPolicy {
+  bool lfu = false;
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;  // minutes; 0: never decays
+};
+
 // What the Keyspace tells every Database about how lookups behave now.
 struct LookupModes {
   ExpiryMode expiry = ExpiryMode::kNormal;
@@ -64,6 +72,7 @@ struct LookupModes {
   // a lookup then leaves the access clock alone, or every read would copy
   // its key's page (Redis's lookupKey skips it while a child exists).
   bool no_touch = false;
+  AccessPolicy access;
 };
 
 class Database {
@@ -182,6 +191,33 @@ class Database {
   // background thread (FLUSHDB ASYNC) and this returns at once.
   void Clear(class BackgroundFreer* freer);
 
+  // --- eviction (maxmemory) and memory introspection ---
+  // Calls fn for up to `count` randomly chosen keys (Redis's dictGetSomeKeys
+  // on db->dict, or on db->expires when volatile_only), repeats possible;
+  // expire_ms is -1 for a key without TTL. Keys whose TTL has passed are
+  // offered too, as Redis does. fn must not modify the database.
+  void SampleKeys(bool volatile_only, size_t count,
+                  const std::function<void(std::string_view key, const Value& value,
+                                           int64_t expire_ms)>& fn);
+  // Removes key whatever its TTL (Redis's dbSyncDelete / dbAsyncDelete for
+  // eviction): with a freer, a value that is costly to free goes to it.
+  // Reports nothing. Returns whether the key was in the table.
+  bool DeleteForEviction(std::string_view key, class BackgroundFreer* freer);
+  // The value in the table, expired or not, without touching anything
+  // (Redis's dictFind in MEMORY USAGE).
+  const Value* PeekRaw(std::string_view key) const;
+  // MEMORY USAGE: bytes held for key (its table entry, TTL node and value),
+  // collections estimated from `samples` elements (0: all). nullopt if the
+  // key is not in the table.
+  std::optional<size_t> MemoryUsage(std::string_view key, size_t samples) const;
+  // Bucket arrays (Redis's dictSlots) of the key table and the expiry index.
+  size_t key_slots() const { return keys_.slots(); }
+  size_t expire_slots() const { return expires_.slots(); }
+  // Bytes of one key's table entry beyond its key bytes, and of one TTL
+  // node (MEMORY STATS overhead).
+  static size_t EntryOverhead();
+  static size_t ExpireEntryBytes();
+
   // Average TTL in ms as INFO keyspace reports it (maintained by the server's
   // active-expire cycle, as Redis does).
   int64_t avg_ttl() const { return avg_ttl_; }
@@ -275,6 +311,9 @@ class Keyspace {
   ExpiryMode expiry_mode() const { return modes_.expiry; }
   // While a forked child runs: see LookupModes::no_touch.
   void set_no_touch(bool no_touch) { modes_.no_touch = no_touch; }
+  // maxmemory-policy and lfu-*: how lookups stamp access words.
+  void set_access_policy(const AccessPolicy& p) { modes_.access = p; }
+  const AccessPolicy& access_policy() const { return modes_.access; }
   KeyspaceObserver& observer() const {
     return observer_ != nullptr ? *observer_ : *NullKeyspaceObserver::Instance();
   }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "common/memory.h"
 #include "common/lzf.h"
 
 namespace spindle::storage {
@@ -52,6 +53,18 @@ std::unique_ptr<CollectionPayload> ListValue::Clone() const {
   copy->nodes_ = nodes_;
   copy->count_ = count_;
   return copy;
+}
+
+size_t ListValue::EstimateHeapBytes(size_t samples) const {
+  // Redis samples the first nodes of the quicklist and scales by the count.
+  const size_t fixed = memory::MallocSize(sizeof(ListValue)) +
+                       memory::MallocSize(nodes_.capacity() * sizeof(Node));
+  const size_t n = nodes_.size();
+  const size_t take = samples == 0 ? n : std::min(samples, n);
+  if (take == 0) return fixed;
+  size_t bytes = 0;
+  for (size_t i = 0; i < take; ++i) bytes += memory::MallocSize(nodes_[i].data.capacity());
+  return fixed + static_cast<size_t>(static_cast<double>(bytes) / take * n);
 }
 
 size_t ListValue::HeapBytes() const {

@@ -48,6 +48,7 @@ class ListValue final : public CollectionPayload {
   Encoding encoding() const override { return Encoding::kQuicklist; }
   size_t Length() const override { return count_; }
   size_t HeapBytes() const override;
+  size_t EstimateHeapBytes(size_t samples) const override;
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }

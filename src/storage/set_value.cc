@@ -11,6 +11,7 @@
 #include <new>
 #include <random>
 
+#include "common/memory.h"
 #include "common/numbers.h"
 
 namespace spindle::storage {
@@ -126,6 +127,19 @@ std::unique_ptr<CollectionPayload> SetValue::Clone() const {
     copy->table_.Insert(SetMemberNode::Create(n->member()), HashKey(n->member()));
   });
   return copy;
+}
+
+size_t SetValue::EstimateHeapBytes(size_t samples) const {
+  const size_t self = memory::MallocSize(sizeof(SetValue));
+  if (intset_) return self + memory::MallocSize(ints_.capacity() * sizeof(int64_t));
+  const size_t fixed = self + table_.slots() * sizeof(void*);
+  size_t seen = 0, bytes = 0;
+  table_.ForEachWhile([&](const SetMemberNode* n) {
+    bytes += memory::MallocSize(sizeof(SetMemberNode) + n->len);
+    return samples == 0 || ++seen < samples;
+  });
+  if (samples == 0 || seen == 0) return fixed + bytes;
+  return fixed + static_cast<size_t>(static_cast<double>(bytes) / seen * table_.size());
 }
 
 size_t SetValue::HeapBytes() const {

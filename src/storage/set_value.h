@@ -119,6 +119,7 @@ class SetValue final : public CollectionPayload {
   Encoding encoding() const override { return intset_ ? Encoding::kIntset : Encoding::kHashtable; }
   size_t Length() const override { return size(); }
   size_t HeapBytes() const override;
+  size_t EstimateHeapBytes(size_t samples) const override;
 
   // The decimal form of v in buf (at least 21 bytes).
   static std::string_view IntView(int64_t v, char* buf);

@@ -20,7 +20,10 @@
 #include <utility>
 
 #include "common/clock.h"
+#include "common/memory.h"
 #include "common/numbers.h"
+#include "storage/lfu.h"
+#include "storage/list_value.h"
 
 namespace spindle::storage {
 namespace {
@@ -44,7 +47,15 @@ Blob* NewBlob(std::string_view s) {
 }
 
 // Redis's LRU clock at creation: seconds of the cached wall time, 24 bits.
-uint32_t CreationLru() { return Value::LruClock(Clock::NowMs()); }
+// What maxmemory-policy asks of new values (Value::SetCreationPolicy).
+Value::CreationPolicy creation_policy;
+
+// Redis's createObject: the LRU clock at creation, or under an LFU policy a
+// fresh LFU word (now, LFU_INIT_VAL).
+uint32_t CreationLru() {
+  const int64_t now = Clock::NowMs();
+  return creation_policy.lfu ? LfuInitialWord(now) : Value::LruClock(now);
+}
 // meta_ bit 31: one of Redis's shared integer objects (0..9999).
 constexpr uint32_t kSharedBit = 1u << 31;
 constexpr int64_t kSharedIntegers = 10000;
@@ -144,7 +155,7 @@ Value Value::FromFormatted(std::string_view s) {
 Value Value::FromInt(int64_t n) {
   Value v;
   v.SetHeader(ValueType::kString, Encoding::kInt);
-  if (n >= 0 && n < kSharedIntegers) v.meta_ |= kSharedBit;
+  if (creation_policy.share_integers && n >= 0 && n < kSharedIntegers) v.meta_ |= kSharedBit;
   v.data_[0] = static_cast<char>(kFormInt);
   v.StorePayload(n);
   return v;
@@ -287,6 +298,24 @@ std::string& Value::MutableRaw() {
   return *LoadPayload<std::string*>();
 }
 
+void Value::SetCreationPolicy(CreationPolicy policy) { creation_policy = policy; }
+
+size_t LazyFreeEffort(const Value& v) {
+  const CollectionPayload* c = v.collection();
+  if (c == nullptr) return 1;
+  switch (v.encoding()) {
+    case Encoding::kQuicklist:
+      return v.As<ListValue>()->node_count();
+    case Encoding::kHashtable:
+    case Encoding::kSkiplist:
+      return c->Length();
+    case Encoding::kStream:
+      return v.HeapBytes() / 4096;  // a rax node with its listpack (no streams yet)
+    default:
+      return 1;
+  }
+}
+
 uint32_t Value::lru() const { return meta_ & kLruMask; }
 
 uint32_t Value::LruClock(int64_t now_ms) { return static_cast<uint32_t>(now_ms / 1000) & kLruMask; }
@@ -304,6 +333,23 @@ bool Value::shared_integer() const {
 }
 
 void Value::set_lru(uint32_t lru) { meta_ = (meta_ & ~kLruMask) | (lru & kLruMask); }
+
+size_t Value::EstimateHeapBytes(size_t samples) const {
+  switch (form()) {
+    case kFormCollection:
+      return LoadPayload<CollectionPayload*>()->EstimateHeapBytes(samples);
+    case kFormBlob:
+      return memory::MallocSize(sizeof(Blob) + LoadPayload<Blob*>()->len);
+    case kFormString: {
+      const std::string* s = LoadPayload<std::string*>();
+      size_t sso = std::string().capacity();
+      return memory::MallocSize(sizeof(std::string)) +
+             (s->capacity() > sso ? memory::MallocSize(s->capacity() + 1) : 0);
+    }
+    default:
+      return 0;  // inline in the key's entry
+  }
+}
 
 size_t Value::HeapBytes() const {
   switch (form()) {

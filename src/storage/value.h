@@ -53,8 +53,12 @@ class CollectionPayload {
   virtual Encoding encoding() const = 0;
   // Number of elements (fields for a hash): lazy-free effort, DEBUG.
   virtual size_t Length() const = 0;
-  // Bytes held on the heap (MEMORY USAGE later, lazy-free decisions).
+  // Bytes held on the heap (lazy-free decisions, MEMORY USAGE).
   virtual size_t HeapBytes() const = 0;
+  // MEMORY USAGE: HeapBytes, estimated from the first `samples` elements
+  // (0: all) where counting every one is O(n), as Redis's objectComputeSize
+  // averages a sample and multiplies by the element count.
+  virtual size_t EstimateHeapBytes(size_t samples) const { return HeapBytes(); }
 };
 
 class Value {
@@ -128,9 +132,24 @@ class Value {
   // COPY duplicates the object.
   bool shared_integer() const;
 
+  // What maxmemory-policy asks of values created from now on (Redis's
+  // createObject and tryObjectEncoding read server.maxmemory_policy): under an
+  // LFU policy the access word starts as an LFU counter (lfu.h); with
+  // maxmemory set and an LRU or LFU policy the integers 0..9999 are not
+  // shared, so each key keeps its own access data. Process-wide, like the
+  // clock. Thread: main thread.
+  struct CreationPolicy {
+    bool lfu = false;
+    bool share_integers = true;
+  };
+  static void SetCreationPolicy(CreationPolicy policy);
+
   // Bytes this value holds on the heap beyond its own size (MEMORY USAGE,
   // lazy-free decisions).
   size_t HeapBytes() const;
+  // MEMORY USAGE: the heap bytes as the allocator counts them (size classes),
+  // collections estimated from `samples` elements (0: all).
+  size_t EstimateHeapBytes(size_t samples) const;
 
  private:
   // The representation is the storage layer's to choose (see value.cc).
@@ -161,5 +180,12 @@ class Value {
   char data_[20] = {static_cast<char>(kFormNone)};
 };
 static_assert(sizeof(Value) == 24);
+
+// Redis's lazyfreeGetFreeEffort: roughly how many allocations freeing v
+// takes. Strings and the compact encodings (listpack, intset) are one; a
+// quicklist counts its nodes, a hashtable or skiplist its elements. UNLINK
+// and lazy eviction hand values above 64 to the background freer.
+size_t LazyFreeEffort(const Value& v);
+inline constexpr size_t kLazyFreeThreshold = 64;  // LAZYFREE_THRESHOLD
 
 }  // namespace spindle::storage

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <new>
 
+#include "common/memory.h"
 #include "common/packed.h"
 #include "storage/hashtable.h"
 
@@ -458,6 +459,12 @@ std::unique_ptr<CollectionPayload> ZSetValue::Clone() const {
 
 Encoding ZSetValue::encoding() const {
   return skiplist_form_ ? Encoding::kSkiplist : Encoding::kListpack;
+}
+
+size_t ZSetValue::EstimateHeapBytes(size_t) const {
+  // The skiplist keeps its byte count as it changes: no sampling needed.
+  return memory::MallocSize(sizeof(ZSetValue)) +
+         (skiplist_form_ ? skiplist_->heap_bytes() : memory::MallocSize(lp_bytes_));
 }
 
 size_t ZSetValue::HeapBytes() const { return skiplist_form_ ? skiplist_->heap_bytes() : lp_bytes_; }

@@ -96,6 +96,7 @@ class ZSetValue final : public CollectionPayload {
   Encoding encoding() const override;
   size_t Length() const override { return size(); }
   size_t HeapBytes() const override;
+  size_t EstimateHeapBytes(size_t samples) const override;
 
   bool is_listpack() const { return !skiplist_form_; }
   size_t size() const;

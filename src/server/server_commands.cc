@@ -208,7 +208,7 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("expired_time_cap_reached_count", s.expirer().stats().time_cap_reached_count);
   w.Field("expire_cycle_cpu_milliseconds", s.expirer().stats().cpu_us / 1000);
   w.Field("evicted_keys", 0);
-  w.Field("evicted_clients", 0);
+  w.Field("evicted_clients", st.evicted_clients);
   w.Field("total_eviction_exceeded_time", 0);
   w.Field("current_eviction_exceeded_time", 0);
   w.Field("keyspace_hits", ks.keyspace_hits);

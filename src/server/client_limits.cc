@@ -59,7 +59,7 @@ OutputBufferLimits OutputBufferLimits::Parse(std::string_view text) {
 }
 
 ClientClass OutputClassOf(const Client& c) {
-  return c.subscribed() ? ClientClass::kPubSub : ClientClass::kNormal;
+  return OutputClassFor(c.subscribed());
 }
 
 size_t OutputMemoryUsage(const Client& c) { return c.output_allocated(); }

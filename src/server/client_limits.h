@@ -52,6 +52,10 @@ struct OutputBufferLimits {
 // protocol, as Redis's CLIENT_PUBSUB flag), else normal. A MONITOR client
 // is normal, as in Redis.
 ClientClass OutputClassOf(const Client& c);
+// The same from Client::subscribed(), inline for the per-command check.
+inline ClientClass OutputClassFor(bool subscribed) {
+  return subscribed ? ClientClass::kPubSub : ClientClass::kNormal;
+}
 
 // What c's reply buffer holds in memory (chunks allocated, shared pub/sub
 // blocks counted in full in every buffer that queues them: what the client

@@ -457,8 +457,14 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   }
   if (block.requested) BlockClient(c, args, block);
   // The reply may have taken c over its output-buffer limit: it is closed
-  // after this command, and the rest of its pipeline is not run.
-  if (!CloseOnOutputLimit(c, false)) UpdateClientMemory(c);
+  // after this command, and the rest of its pipeline is not run. Both
+  // checks cost a few instructions when off (the default for normal
+  // clients); the total of client memory is otherwise brought up to date
+  // once per read batch (ProcessInput), which is enough when nothing evicts.
+  if (settings_.obuf_limits.Of(OutputClassFor(c->subscribed())).enabled()) {
+    CloseOnOutputLimit(c, false);
+  }
+  if (settings_.client_eviction_limit != 0) UpdateClientMemory(c);
   // Writes may have made keys ready for blocked clients: serve them now, in
   // the order the keys became ready, before the next command runs.
   if (!ready_keys_.empty()) ServeReadyKeys();

@@ -37,6 +37,7 @@ void Buffer::Consume(size_t n) {
 }
 
 void Buffer::Reserve(size_t n) { EnsureWritable(n); }
+void Buffer::ReserveExact(size_t n) { EnsureWritable(n, true); }
 
 void Buffer::Release() {
   if (!empty()) return;
@@ -44,7 +45,7 @@ void Buffer::Release() {
   cap_ = read_ = write_ = 0;
 }
 
-void Buffer::EnsureWritable(size_t n) {
+void Buffer::EnsureWritable(size_t n, bool exact) {
   if (cap_ - write_ >= n) return;
   size_t used = size();
   if (cap_ - used >= n && buf_) {
@@ -54,7 +55,8 @@ void Buffer::EnsureWritable(size_t n) {
     write_ = used;
     return;
   }
-  size_t new_cap = std::max({cap_ * 2, used + n, kMinCapacity});
+  size_t new_cap = exact ? std::max(used + n, kMinCapacity)
+                         : std::max({cap_ * 2, used + n, kMinCapacity});
   std::unique_ptr<char[]> nb(new char[new_cap]);
   if (used > 0) memcpy(nb.get(), buf_.get() + read_, used);
   buf_ = std::move(nb);

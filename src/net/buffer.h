@@ -33,7 +33,10 @@ class Buffer {
   // Drops n bytes from the front.
   void Consume(size_t n);
   // Makes room for at least n more bytes after the data (e.g. a known bulk).
+  // Growing doubles the capacity at least; ReserveExact grows to exactly
+  // what the data plus n need (the last step of a bulk of known size).
   void Reserve(size_t n);
+  void ReserveExact(size_t n);
   // Frees the storage if the buffer is empty.
   void Release();
   // Exchanges storage and contents with other (lending an empty buffer).
@@ -49,7 +52,7 @@ class Buffer {
   ssize_t ReadFd(int fd, int* saved_errno, size_t max_bytes = 1 << 20);
 
  private:
-  void EnsureWritable(size_t n);
+  void EnsureWritable(size_t n, bool exact = false);
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0;
   size_t read_ = 0;

@@ -108,7 +108,7 @@ void Server::ServeReadyKeys() {
         reprocessing_ = false;
         if (again.requested) break;  // nothing left for it: the key is drained
         UnblockClient(c);
-        QueueWrite(c);
+        OutputAppended(c);
         unblocked_.push_back(id);
       }
     }
@@ -135,7 +135,7 @@ void Server::OnBlockTimeout(uint64_t client_id) {
   c->reply().NullArray();
   CountUnblockedCall(c, false);
   UnblockClient(c);
-  QueueWrite(c);
+  OutputAppended(c);
   unblocked_.push_back(client_id);
 }
 
@@ -151,7 +151,7 @@ bool Server::UnblockByRequest(Client* c, bool with_error) {
     OnBlockTimeout(c->id());
     return true;
   }
-  QueueWrite(c);
+  OutputAppended(c);
   unblocked_.push_back(c->id());
   return true;
 }

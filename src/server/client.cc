@@ -47,6 +47,12 @@ size_t Client::shard_subscription_count() const {
   return subs_ ? subs_->shard_channels.size() : 0;
 }
 
+size_t Client::multi_memory() const {
+  if (multi_ == nullptr) return 0;
+  return multi_->queued_bytes + multi_->queue.capacity() * sizeof(QueuedCommand) +
+         multi_->watched.size() * sizeof(WatchedKey);
+}
+
 std::string Client::EventsString() const {
   std::string ev;
   if (!close_after_reply_) ev += 'r';

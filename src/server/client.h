@@ -162,10 +162,18 @@ class Client : public commands::Session, public net::FdHandler {
   }
   void DisableTracking() { tracking_.reset(); }
 
+  // Bytes held by the queued transaction (CLIENT LIST multi-mem).
+  size_t multi_memory() const;
+
   // Pending-read / pending-write bookkeeping owned by the Server.
   bool pending_read = false;  // listed for the next threaded read batch
   bool in_pending_writes = false;
   bool write_interest = false;  // kWritable registered with the loop
+  // Client limits (client_limits.cc): when the output first reached the
+  // soft limit (unix seconds, 0: under it), and the memory this client
+  // counts for in the server's total (maxmemory-clients).
+  int64_t obuf_soft_since_s = 0;
+  size_t accounted_memory = 0;
 
   // Events the loop watches, for CLIENT LIST "events=".
   std::string EventsString() const;

@@ -55,7 +55,7 @@ void Server::FeedMonitors(Client* c, const commands::CommandSpec* cmd,
     Client* m = FindClient(id);
     if (m == nullptr || m->closing()) continue;
     m->output().Append(line);
-    QueueWrite(m);
+    OutputAppended(m);
   }
 }
 

@@ -22,10 +22,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/strings.h"
 #include "net/socket.h"
 #include "server/server.h"
+#include "server/server_commands.h"
 
 namespace spindle::server {
 namespace {
@@ -38,6 +42,10 @@ constexpr size_t kMaxWritePerEvent = 64 * 1024;
 // PROTO_IOBUF_LEN); a large bulk in progress reads up to what it still needs.
 // Also the size of the query buffers lent to clients for a read.
 constexpr size_t kReadChunk = 16 * 1024;
+// A large bulk in progress grows the query buffer by at least this much at
+// a time (and at most by what is already buffered), never by what was
+// announced.
+constexpr size_t kBulkStep = 1024 * 1024;
 // Edge-triggered backends read until EAGAIN, but not without end: a client
 // that sends faster than it is read would hold the loop (and grow its query
 // buffer) while everyone else waits. Past this many bytes in one pass the
@@ -84,10 +92,21 @@ void Server::ReadSocket(Client* c, ReadOutcome* out) const {
     size_t want = kReadChunk;
     size_t hint = c->parser().BulkHint();
     if (hint > q.size()) {
-      // A big argument is on its way: make room for exactly what it needs so
-      // it lands in place (no reallocation cascade, no copy afterwards).
+      // A big argument is on its way. Room is made as its bytes arrive, not
+      // for what the client announced: a client that announces a 512 MB bulk
+      // and sends nothing must not make the server hold 512 MB (Redis 7.0
+      // reserves it all up front). Each step reserves at most as much again
+      // as is buffered (at least kBulkStep), so the buffer grows
+      // geometrically (each byte copied about once), and the last step
+      // reserves exactly what completes the bulk, so it ends in place.
       want = hint - q.size();
-      q.Reserve(want);
+      const size_t step = std::max(q.size(), kBulkStep);
+      if (want <= step) {
+        q.ReserveExact(want);
+      } else {
+        q.Reserve(step);
+        want = step;
+      }
     }
     int err = 0;
     ssize_t n = q.ReadFd(c->fd(), &err, edge_triggered_ ? kMaxReadPerPassEt : want);
@@ -161,6 +180,21 @@ void Server::FinishRead(Client* c, const ReadOutcome& r, PreParsed* pre) {
   if (r.end == ReadOutcome::End::kEof) {
     LOG_VERBOSE("Client closed connection id=%llu addr=%s",
                 static_cast<unsigned long long>(c->id()), c->PeerId().c_str());
+    if (r.bytes > 0) {
+      // Edge-triggered reads go on to EOF in one pass, so the bytes before
+      // a FIN (a whole command, then shutdown(SHUT_WR)) arrive with it. A
+      // level-triggered server (Redis) runs them and writes the reply before
+      // its next read sees EOF: so does this one, closing after the reply.
+      ProcessInput(c, nullptr);
+      if (c->closing() && !c->close_after_reply()) return;
+      if (c->blocked()) {
+        CloseClientAsync(c);  // nothing will come to serve it
+        return;
+      }
+      c->MarkCloseAfterReply();
+      QueueWrite(c);
+      return;
+    }
     CloseClientAsync(c);
     return;
   }
@@ -181,8 +215,12 @@ void Server::FinishRead(Client* c, const ReadOutcome& r, PreParsed* pre) {
   }
   net::Buffer& q = c->query();
   if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) {
-    LOG_WARNING("Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
-                static_cast<unsigned long long>(c->id()), c->PeerId().c_str(), q.size());
+    // Redis's line: the client's CLIENT LIST line, then the buffer's first
+    // 64 bytes quoted.
+    const std::string info = ClientInfoLine(*c, Clock::NowMs());
+    const std::string head = Repr(std::string_view(q.data(), std::min<size_t>(q.size(), 64)));
+    LOG_WARNING("Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)",
+                info.c_str(), head.c_str());
     CloseClientAsync(c);
     return;
   }
@@ -248,6 +286,7 @@ void Server::ProcessInput(Client* c, PreParsed* pre) {
     q.Consume(consumed);
   }
   ReturnQueryBuffer(c);
+  UpdateClientMemory(c);
   if (!c->output().empty() || c->close_after_reply()) QueueWrite(c);
 }
 
@@ -361,6 +400,7 @@ bool Server::FinishWrite(Client* c, const WriteOutcome& w) {
     int mask = (c->close_after_reply() ? 0 : net::kReadable) | (want_write ? net::kWritable : 0);
     if (loop_->SetMask(c->fd(), mask).ok()) c->write_interest = want_write;
   }
+  UpdateClientMemory(c);
   return true;
 }
 

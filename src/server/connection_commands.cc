@@ -6,6 +6,7 @@
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
+#include "server/client_limits.h"
 #include "server/server.h"
 #include "server/server_commands.h"
 #include "server/version.h"
@@ -470,16 +471,14 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   add("qbuf", std::to_string(qbuf));
   add("qbuf-free", std::to_string(c.query_capacity() - qbuf));
   add("argv-mem", "0");
-  add("multi-mem", std::to_string(m == nullptr ? 0
-                                                 : m->queued_bytes +
-                                                       m->queue.capacity() * sizeof(QueuedCommand) +
-                                                       m->watched.size() * sizeof(WatchedKey)));
+  add("multi-mem", std::to_string(c.multi_memory()));
   add("rbs", std::to_string(c.output_allocated()));
   add("rbp", std::to_string(c.output_allocated()));
   add("obl", "0");
   add("oll", "0");
-  add("omem", std::to_string(c.output_size()));
-  add("tot-mem", std::to_string(sizeof(Client) + c.query_capacity() + c.output_allocated()));
+  // What the output-buffer limits and client eviction measure.
+  add("omem", std::to_string(OutputMemoryUsage(c)));
+  add("tot-mem", std::to_string(ClientMemoryUsage(c)));
   add("events", c.EventsString());
   add("cmd", std::string(c.last_command()));
   add("user", c.user() != nullptr ? c.user()->name() : "default");

@@ -73,6 +73,10 @@ class SharedBody {
 // client's output, never through its reply builder, whose target a
 // transaction may redirect.
 void Deliver(Client* c, const SharedBytes& prefix, SharedBody* body) {
+  // A client about to close (over its output-buffer limit, say) gets
+  // nothing more, as Redis's prepareClientToWrite; it still counts as a
+  // receiver.
+  if (c->closing()) return;
   c->output().AppendSharedOrCopy(prefix, kShareMinBytes);
   c->output().AppendSharedOrCopy(body->Get(), kShareMinBytes);
 }

@@ -143,10 +143,10 @@ Status Server::Start() {
   snapshots_ = std::make_unique<RdbSnapshots>(this);
   aof_ = std::make_unique<Aof>(this);
   evictor_ = std::make_unique<Evictor>(this);
-  pubsub_ = std::make_unique<PubSub>([this](Client* c) { QueueWrite(c); });
+  pubsub_ = std::make_unique<PubSub>([this](Client* c) { OutputAppended(c); });
   notifications_ = std::make_unique<Notifications>(pubsub_.get());
   tracking_ = std::make_unique<Tracking>([this](uint64_t id) { return FindClient(id); },
-                                         [this](Client* c) { QueueWrite(c); });
+                                         [this](Client* c) { OutputAppended(c); });
   watches_ = std::make_unique<WatchRegistry>(cfg.databases);
   observer_ = std::make_unique<ServerKeyspaceObserver>(this);
   keyspace_->set_observer(observer_.get());
@@ -345,6 +345,12 @@ void Server::AcceptFrom(int listen_fd) {
       RejectConnection(fd, "-ERR max number of clients reached\r\n");
       continue;
     }
+    // Protected mode, after the maxclients check as in Redis. The default
+    // user needs no password while requirepass is empty.
+    if (ProtectedModeRefuses(cfg.protected_mode, acl_->default_user()->nopass(), peer)) {
+      RejectConnection(fd, kProtectedModeDenied);
+      continue;
+    }
     if (!peer.unix_socket) {
       net::SetNoDelay(fd);
       if (cfg.tcp_keepalive > 0) net::SetKeepAlive(fd, cfg.tcp_keepalive);
@@ -370,6 +376,8 @@ void Server::AcceptFrom(int listen_fd) {
     client->set_authenticated(!acl_->DefaultNeedsAuth());
     UpdateParserLimits(client.get());
     LOG_VERBOSE("Accepted %s", client->PeerId().c_str());
+    // Not counted for maxmemory-clients until its first read, as Redis puts
+    // a client in its memory buckets only once it has been measured.
     clients_.emplace(id, std::move(client));
   }
 }
@@ -388,6 +396,9 @@ Client* Server::FindClient(uint64_t id) {
 
 void Server::CloseClientAsync(Client* c) {
   if (c->close_asap()) return;
+  // A closing client no longer counts against maxmemory-clients.
+  clients_memory_ -= c->accounted_memory;
+  c->accounted_memory = 0;
   c->MarkCloseAsap();
   to_close_.push_back(c);
 }
@@ -423,6 +434,13 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   // cached time per top-level command: in a pipeline, a TTL can pass between
   // two commands of the same read. (Commands inside EXEC share EXEC's time.)
   Clock::Update();
+  // maxmemory-clients: evict before the command runs, as Redis's
+  // processCommand; the command of a client evicted here does not run.
+  if (settings_.client_eviction_limit != 0 &&
+      clients_memory_ >= settings_.client_eviction_limit) {
+    EvictClients();
+    if (c->close_asap()) return;
+  }
   commands::BlockRequest block;
   // CLIENT REPLY OFF / SKIP: the command's reply goes to a scratch buffer.
   const Client::ReplyMode mode = c->reply_mode();
@@ -450,6 +468,15 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
     c->set_reply_mode(Client::ReplyMode::kSkip);
   }
   if (block.requested) BlockClient(c, args, block);
+  // The reply may have taken c over its output-buffer limit: it is closed
+  // after this command, and the rest of its pipeline is not run. Both
+  // checks cost a few instructions when off (the default for normal
+  // clients); the total of client memory is otherwise brought up to date
+  // once per read batch (ProcessInput), which is enough when nothing evicts.
+  if (settings_.obuf_limits.Of(OutputClassFor(c->subscribed())).enabled()) {
+    CloseOnOutputLimit(c, false);
+  }
+  if (settings_.client_eviction_limit != 0) UpdateClientMemory(c);
   // Writes may have made keys ready for blocked clients: serve them now, in
   // the order the keys became ready, before the next command runs.
   if (!ready_keys_.empty()) ServeReadyKeys();
@@ -668,6 +695,10 @@ void Server::RefreshSettings() {
   settings_.slowlog_max_len = static_cast<size_t>(num("slowlog-max-len"));
   settings_.latency_monitor_threshold_ms = num("latency-monitor-threshold");
   settings_.tracking_table_max_keys = static_cast<size_t>(num("tracking-table-max-keys"));
+  settings_.obuf_limits = OutputBufferLimits::Parse(get("client-output-buffer-limit"));
+  // maxmemory is read as configured (its own accounting is not this one's).
+  settings_.client_eviction_limit = ClientEvictionLimit(
+      get("maxmemory-clients"), static_cast<uint64_t>(config_.values().maxmemory));
   slowlog_.Trim(settings_.slowlog_max_len);
 }
 
@@ -730,6 +761,9 @@ void Server::BeforeSleep() {
   // go out with one writev and no write-readiness round trip (Redis's
   // handleClientsWithPendingWrites), on the I/O threads when there are any.
   WritePendingClients();
+  // Redis's beforeSleep evicts clients after the writes: what is left
+  // queued counts.
+  EvictClients();
   FreeClosedClients();
   if (shutdown_requested_.load()) loop_->Stop();
 }
@@ -746,6 +780,7 @@ void Server::FreeClient(Client* c) {
   DiscardTransaction(c);
   pubsub_->RemoveClient(c);
   tracking_->ClientFreed(c);
+  clients_memory_ -= c->accounted_memory;
   loop_->RemoveFd(c->fd());
   uint64_t id = c->id();
   clients_.erase(id);  // ~Client closes the socket
@@ -807,15 +842,21 @@ void Server::ClientsCron(int64_t now_ms) {
     Client* c = it->second.get();
     ++it;
     if (c->close_asap()) continue;
+    // Redis's clientsCron: a client held over its soft output limit is
+    // closed even if nothing more is queued for it.
+    if (CloseOnOutputLimit(c, true)) continue;
     int64_t idle = now_ms - c->last_interaction_ms();
-    // Blocked and subscribed clients wait by design: no idle timeout for
-    // them (Redis's clientsCronHandleTimeout).
-    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked() && !c->subscribed()) {
-      LOG_VERBOSE("Closing idle client id=%llu", static_cast<unsigned long long>(c->id()));
+    // Blocked and subscribed clients wait by design, and so do monitors
+    // (Redis flags them as replicas): no idle timeout for them (Redis's
+    // clientsCronHandleTimeout).
+    if (max_idle_ms > 0 && idle > max_idle_ms && !c->blocked() && !c->subscribed() &&
+        !c->monitor()) {
+      LOG_VERBOSE("Closing idle client");
       CloseClientAsync(c);
       continue;
     }
     if (c->query().empty() && idle > kIdleBufferReleaseMs) c->query().Release();
+    UpdateClientMemory(c);
   }
   clients_cron_cursor_ = (it == clients_.end()) ? 0 : it->first;
 }

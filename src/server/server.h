@@ -24,6 +24,7 @@
 #include "server/active_expire.h"
 #include "server/aof.h"
 #include "server/client.h"
+#include "server/client_limits.h"
 #include "server/config.h"
 #include "server/evictor.h"
 #include "server/keyspace_observer.h"
@@ -49,6 +50,7 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
   size_t client_recent_max_input_buffer = 0;
   size_t client_recent_max_output_buffer = 0;
+  uint64_t evicted_clients = 0;  // maxmemory-clients
 };
 
 // Samples of a growing counter, for INFO's instantaneous_* fields (Redis keeps
@@ -84,6 +86,8 @@ struct RuntimeSettings {
   int64_t latency_monitor_threshold_ms = 0;    // 0: off
   size_t tracking_table_max_keys = 1000000;    // 0: no limit
   size_t acllog_max_len = 128;
+  OutputBufferLimits obuf_limits;              // client-output-buffer-limit
+  size_t client_eviction_limit = 0;            // maxmemory-clients in bytes; 0: off
 };
 
 class Server {
@@ -198,6 +202,22 @@ class Server {
 
   // Schedules c's pending output for the write before the loop sleeps.
   void QueueWrite(Client* c);
+
+  // Client limits (client_limits.cc). OutputAppended: output was queued on
+  // c from outside its own command (a pub/sub message, an invalidation, a
+  // MONITOR line, a served blocked command): checks c's output-buffer limit,
+  // updates its memory figure and schedules the write.
+  void OutputAppended(Client* c);
+  // Closes c (asynchronously) when its output is over its class's limit,
+  // logging Redis's line (from_cron: clientsCron's wording). True if closed.
+  bool CloseOnOutputLimit(Client* c, bool from_cron);
+  // Brings c's share of clients_memory() up to date.
+  void UpdateClientMemory(Client* c);
+  // maxmemory-clients: closes the biggest evictable clients until the total
+  // is under the limit (Redis's evictClients).
+  void EvictClients();
+  // The memory of every client not yet closing, as last measured.
+  size_t clients_memory() const { return clients_memory_; }
 
   // Recomputes c's protocol limits (proto-max-bulk-len, authentication).
   void UpdateParserLimits(Client* c);
@@ -457,6 +477,7 @@ class Server {
   std::vector<WriteOutcome> write_outcomes_;
   std::vector<net::Buffer> read_pool_;  // empty query buffers to lend
   std::vector<Client*> to_close_;
+  size_t clients_memory_ = 0;  // sum of the clients' accounted_memory
   std::vector<std::string_view> argv_;  // scratch for the command being parsed
   uint64_t next_client_id_ = 1;
   uint64_t clients_cron_cursor_ = 0;

@@ -239,7 +239,7 @@ void InfoStats(Server& s, InfoWriter& w) {
   w.Field("expire_cycle_cpu_milliseconds", s.expirer().stats().cpu_us / 1000);
   const uint64_t exceeding_us = s.evictor().CurrentExceededUs();
   w.Field("evicted_keys", s.evictor().stats().evicted_keys);
-  w.Field("evicted_clients", 0);
+  w.Field("evicted_clients", s.stats().evicted_clients);
   w.Field("total_eviction_exceeded_time",
           (s.evictor().stats().total_exceeded_us + exceeding_us) / 1000);
   w.Field("current_eviction_exceeded_time", exceeding_us / 1000);

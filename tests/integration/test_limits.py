@@ -158,3 +158,31 @@ def test_many_connections_and_fd_setsize(harness, backend):
             c.close()
         for c, _ in rejected:
             c.close()
+
+
+def test_idle_timeout_spares_monitors_and_subscribers(harness):
+    """Redis's clientsCronHandleTimeout: no idle timeout for MONITOR (a
+    replica in Redis's flags), subscribed or blocked clients."""
+    srv = harness.start("--timeout", "1")
+    mon = RawConnection(srv.host, srv.port, timeout=30)
+    sub = RawConnection(srv.host, srv.port, timeout=30)
+    blk = RawConnection(srv.host, srv.port, timeout=30)
+    idle = RawConnection(srv.host, srv.port, timeout=30)
+    try:
+        assert mon.call([b"MONITOR"]) == b"+OK\r\n"
+        assert sub.call([b"SUBSCRIBE", b"ch"]).startswith(b"*3\r\n")
+        blk.send_command([b"BLPOP", b"nokey", b"0"])
+        assert idle.call([b"PING"]) == b"+PONG\r\n"
+        assert idle.read_until_closed() == b""  # the idle one goes
+        time.sleep(2.5)  # well past the timeout for the others too
+        c = RawConnection(srv.host, srv.port, timeout=30)
+        try:
+            listing = c.call([b"CLIENT", b"LIST"])
+            assert listing.count(b" flags=O ") == 1, listing
+            assert listing.count(b" flags=P ") == 1, listing
+            assert listing.count(b" flags=b ") == 1, listing
+        finally:
+            c.close()
+    finally:
+        for x in (mon, sub, blk, idle):
+            x.close()

@@ -231,7 +231,7 @@ def test_slow_subscriber_output_is_counted(server):
         poll(lambda: _numsub(c, b"slow"), 1, "NUMSUB slow")
         message = b"m" * 100000
         for _ in range(200):  # 20 MB, far past the socket buffers (and under
-            # Redis's 32 MB pubsub output limit, which Spindle does not enforce yet)
+            # the default 32 MB pubsub hard limit; the 8 MB soft one needs 60 s)
             assert c.call([b"PUBLISH", b"slow", message]) == b":1\r\n"
         line = _client_line(c, b"slow")
         omem = int(re.search(rb" omem=(\d+) ", line).group(1))

@@ -27,9 +27,10 @@ BACKENDS_ROUNDS ?= 3
 IDLE_CONNS ?= 10000
 
 # Debian packages the build and the tests need. redis-server and redis-tools
-# are the reference implementation and the client tools the tests drive.
-DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev redis-server redis-tools \
-                python3-pytest python3-redis
+# are the reference implementation and the client tools the tests drive;
+# libssl-dev is the TLS transport's OpenSSL, openssl makes the tests' certs.
+DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev libssl-dev openssl redis-server \
+                redis-tools python3-pytest python3-redis
 
 .PHONY: all build run deps test test-unit test-integration test-differential difftest \
         test-asan fuzz fuzz-smoke bench bench-bgsave bench-backends bench-idle clean

@@ -15,11 +15,27 @@ Client::Client(Server* server, int fd, uint64_t id, const net::PeerAddress& peer
       last_interaction_ms_(now_ms) {}
 
 Client::~Client() {
+  tls_.reset();  // its close_notify goes out on the socket before it closes
   if (fd_ >= 0) close(fd_);
 }
 
-void Client::OnReadable(int) { server_->HandleReadable(this); }
-void Client::OnWritable(int) { server_->HandleWritable(this); }
+// The transport is chosen here, once per event: a plain client goes
+// straight to the plain path.
+void Client::OnReadable(int) {
+  if (tls_ != nullptr) [[unlikely]] {
+    server_->HandleTlsReadable(this);
+  } else {
+    server_->HandleReadable(this);
+  }
+}
+
+void Client::OnWritable(int) {
+  if (tls_ != nullptr) [[unlikely]] {
+    server_->HandleTlsWritable(this);
+  } else {
+    server_->HandleWritable(this);
+  }
+}
 
 std::string Client::PeerId() const {
   if (peer_.unix_socket) return peer_.ip + ":0";

@@ -21,6 +21,7 @@
 #include "net/buffer.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+#include "net/tls.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
 #include "server/multi.h"
@@ -56,6 +57,10 @@ class Client : public commands::Session, public net::FdHandler {
 
   uint64_t id() const { return id_; }
   int fd() const { return fd_; }
+  // The transport: null for a plain socket, the TLS session otherwise
+  // (docs/TLS.md). Set once, right after accept.
+  net::TlsConnection* tls() const { return tls_.get(); }
+  void set_tls(std::unique_ptr<net::TlsConnection> tls) { tls_ = std::move(tls); }
   Server* server() const { return server_; }
   void set_db_index(int db) { db_index_ = db; }
 
@@ -164,6 +169,7 @@ class Client : public commands::Session, public net::FdHandler {
   Server* server_;
   int fd_;
   uint64_t id_;
+  std::unique_ptr<net::TlsConnection> tls_;  // destroyed (close_notify) before fd_ closes
   net::PeerAddress peer_;
   std::string local_addr_;
   int db_index_ = 0;

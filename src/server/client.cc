@@ -19,23 +19,11 @@ Client::~Client() {
   if (fd_ >= 0) close(fd_);
 }
 
-// The transport is chosen here, once per event: a plain client goes
-// straight to the plain path.
-void Client::OnReadable(int) {
-  if (tls_ != nullptr) [[unlikely]] {
-    server_->HandleTlsReadable(this);
-  } else {
-    server_->HandleReadable(this);
-  }
-}
+void Client::OnReadable(int) { server_->HandleReadable(this); }
+void Client::OnWritable(int) { server_->HandleWritable(this); }
 
-void Client::OnWritable(int) {
-  if (tls_ != nullptr) [[unlikely]] {
-    server_->HandleTlsWritable(this);
-  } else {
-    server_->HandleWritable(this);
-  }
-}
+void ClientTls::OnReadable(int) { client_->server()->HandleTlsReadable(client_); }
+void ClientTls::OnWritable(int) { client_->server()->HandleTlsWritable(client_); }
 
 std::string Client::PeerId() const {
   if (peer_.unix_socket) return peer_.ip + ":0";

@@ -249,7 +249,9 @@ class Server {
     size_t bytes = 0;  // read in all
     uint32_t reads = 0;
     bool more = false;  // edge-triggered: stopped at the per-pass cap, not at EAGAIN
-    bool tls_want_write = false;  // TLS: the read must write first (read_wants_write)
+    // TLS, with more: the read goes on once the socket is writable (the
+    // read must write first), not in the next iteration.
+    bool tls_want_write = false;
   };
   // Commands an I/O thread cut out of a client's query buffer, for the main
   // thread to run: arguments as offsets into the buffer (its bytes do not

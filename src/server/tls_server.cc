@@ -103,11 +103,20 @@ void Server::StartTls(Client* c) {
   const net::TlsAuthClients mode = auth == "no"         ? net::TlsAuthClients::kNo
                                    : auth == "optional" ? net::TlsAuthClients::kOptional
                                                         : net::TlsAuthClients::kYes;
-  auto tls = std::make_unique<net::TlsConnection>(*tls_ctx_, c->fd(), mode);
-  const bool ok = tls->ok();
+  auto tls = std::make_unique<ClientTls>(c, *tls_ctx_, c->fd(), mode);
+  ClientTls* handler = tls.get();
   c->set_tls(std::move(tls));
-  if (!ok) {
+  if (!c->tls()->ok()) {
     LOG_WARNING("Error accepting a client connection: %s (conn: fd=%d)", c->tls()->error().c_str(),
+                c->fd());
+    CloseClientAsync(c);
+    return;
+  }
+  // From now on the loop calls the TLS handler for this fd.
+  loop_->RemoveFd(c->fd());
+  Status st = loop_->AddFd(c->fd(), net::kReadable, handler);
+  if (!st.ok()) {
+    LOG_WARNING("Error registering fd event for the new client: %s (fd=%d)", st.message().c_str(),
                 c->fd());
     CloseClientAsync(c);
     return;
@@ -157,9 +166,10 @@ void Server::HandleTlsReadable(Client* c) {
   }
   HandleReadable(c);
   if (tls->write_wants_read && !c->close_asap()) {
-    // The blocked write can go on now that the socket had something to read.
+    // The blocked write can go on now that the socket had something to read
+    // (HandleWritable: the AOF goes first under appendfsync always).
     tls->write_wants_read = false;
-    WriteToClient(c);
+    HandleWritable(c);
   }
 }
 
@@ -178,6 +188,11 @@ void Server::HandleTlsWritable(Client* c) {
   // Writes what is queued and sets the interest from what is left (and from
   // a read that wants to write again).
   HandleWritable(c);
+  if (tls->write_wants_read && c->write_interest && !c->close_asap()) {
+    // FinishWrite kept the write interest this write had: the write now
+    // waits for readable instead (level-triggered backends would spin).
+    if (loop_->SetMask(c->fd(), net::kReadable).ok()) c->write_interest = false;
+  }
 }
 
 // --- a read and a write pass (any thread) -----------------------------------
@@ -221,6 +236,7 @@ void Server::ReadTls(Client* c, ReadOutcome* out) const {
       case Io::kWantRead:
         return;
       case Io::kWantWrite:
+        out->more = true;
         out->tls_want_write = true;
         return;
       case Io::kClosed:

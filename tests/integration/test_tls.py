@@ -51,6 +51,7 @@ class Certs:
         self.other_ca = p("other-ca.crt")
         self.stranger_crt, self.stranger_key = p("stranger.crt"), p("stranger.key")
         self.enc_key = p("server-enc.key")
+        self.dh, self.bad_dh = p("dh.pem"), p("bad-dh.pem")
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,10 @@ def certs():
     _signed(d, "stranger", "stranger", "other-ca")  # a CA the server does not trust
     _openssl("pkey", "-in", "server.key", "-out", "server-enc.key", "-aes256",
              "-passout", "pass:sesame", cwd=d)
+    _openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048",
+             "-out", "dh.pem", cwd=d)
+    with open(os.path.join(d, "bad-dh.pem"), "w") as f:
+        f.write("-----BEGIN DH PARAMETERS-----\nnot base64\n-----END DH PARAMETERS-----\n")
     yield Certs(d)
     shutil.rmtree(d, ignore_errors=True)
 
@@ -350,14 +355,17 @@ def run_to_exit(*args):
      "and 'TLSv1.3'."),
     (("--tls-port", "1", "--tls-cert-file", "CERT", "--tls-key-file", "ENCKEY",
       "--tls-ca-cert-file", "CA"), "Failed to load private key: ENCKEY: "),
+    (("--tls-port", "1", "--tls-cert-file", "CERT", "--tls-key-file", "KEY",
+      "--tls-ca-cert-file", "CA", "--tls-dh-params-file", "BADDH"),
+     "BADDH: failed to read DH params."),
     # tls-replication alone wants a context, even with tls-port 0.
     (("--tls-replication", "yes"), "No tls-cert-file configured!"),
 ])
 def test_bad_tls_configuration_stops_the_start(certs, backend, args, reason):
     subst = {"CERT": certs.server_crt, "KEY": certs.server_key, "CA": certs.ca,
-             "ENCKEY": certs.enc_key}
+             "ENCKEY": certs.enc_key, "BADDH": certs.bad_dh}
     args = [subst.get(a, a) for a in args]
-    reason = reason.replace("ENCKEY", certs.enc_key)
+    reason = reason.replace("ENCKEY", certs.enc_key).replace("BADDH", certs.bad_dh)
     code, log = run_to_exit("--port", str(servers.free_port()), *args)
     assert code == 1, log
     assert reason in log
@@ -370,6 +378,72 @@ def test_encrypted_key_with_its_passphrase(harness, certs):
                   "--tls-key-file", certs.enc_key, "--tls-key-file-pass", "sesame",
                   "--tls-ca-cert-file", certs.ca)
     assert tls_client(certs, port).ping() is True
+
+
+def test_dh_params_file_loads(harness, certs):
+    srv = start_tls(harness, certs, "--tls-dh-params-file", certs.dh)
+    assert tls_client(certs, srv.tls_port).ping() is True
+
+
+def tls12_context(certs):
+    ctx = ssl.create_default_context(cafile=certs.ca)
+    ctx.load_cert_chain(certs.client_crt, certs.client_key)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+def test_prefer_server_ciphers(harness, certs):
+    srv = start_tls(harness, certs, "--tls-ciphers",
+                    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256")
+    r = plain(srv)
+
+    def chosen():
+        ctx = tls12_context(certs)
+        ctx.set_ciphers("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305")
+        s = ssl_socket(certs, srv.tls_port, context=ctx)
+        name = s.cipher()[0]
+        s.close()
+        return name
+
+    assert chosen() == "ECDHE-ECDSA-AES128-GCM-SHA256"  # the client's order
+    r.config_set("tls-prefer-server-ciphers", "yes")
+    assert chosen() == "ECDHE-ECDSA-CHACHA20-POLY1305"  # the server's order
+
+
+def test_session_caching(harness, certs):
+    srv = start_tls(harness, certs)
+    r = plain(srv)
+
+    def resumed(max_version):
+        ctx = tls12_context(certs)
+        ctx.maximum_version = max_version
+        first = ssl_socket(certs, srv.tls_port, context=ctx)
+        first.sendall(b"PING\r\n")
+        assert first.recv(100) == b"+PONG\r\n"  # TLSv1.3 tickets arrive with it
+        session = first.session
+        first.close()
+        raw = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=30)
+        try:
+            again = ctx.wrap_socket(raw, server_hostname="localhost", session=session)
+        except ssl.SSLError as e:
+            return str(e)
+        again.sendall(b"PING\r\n")
+        assert again.recv(100) == b"+PONG\r\n"
+        reused = again.session_reused
+        again.close()
+        return reused
+
+    assert resumed(ssl.TLSVersion.TLSv1_2) is True
+    assert resumed(ssl.TLSVersion.TLSv1_3) is True
+    r.config_set("tls-session-caching", "no")
+    # As Redis with OpenSSL 3: without a session id context the server
+    # refuses to resume a session of a verified client (an internal-error
+    # alert), for session ids and tickets alike.
+    for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+        assert "TLSV1_ALERT_INTERNAL_ERROR" in str(resumed(version))
+    r.execute_command("CONFIG", "SET", "tls-session-caching", "yes",
+                      "tls-session-cache-size", "100", "tls-session-cache-timeout", "60")
+    assert resumed(ssl.TLSVersion.TLSv1_2) is True
 
 
 # --- CONFIG SET --------------------------------------------------------------

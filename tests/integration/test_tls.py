@@ -539,6 +539,10 @@ def test_config_set_tls_port(harness, certs):
     taken.close()
     assert r.config_get("tls-port") == {"tls-port": str(new_port)}
     assert tls_client(certs, new_port).ping() is True
+    # A new bind re-listens on the TLS port too.
+    r.config_set("bind", "127.0.0.1")
+    assert tls_client(certs, new_port).ping() is True
+    assert plain(srv).ping() is True
 
 
 def test_config_set_tls_port_without_certificates(harness, certs):

@@ -28,9 +28,10 @@ IDLE_CONNS ?= 10000
 
 # Debian packages the build and the tests need. redis-server and redis-tools
 # are the reference implementation and the client tools the tests drive;
-# jemalloc is the allocator (memory accounting, docs/MEMORY.md).
-DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev libjemalloc-dev redis-server redis-tools \
-                python3-pytest python3-redis
+# jemalloc is the allocator (memory accounting, docs/MEMORY.md); libssl-dev is
+# the TLS transport's OpenSSL, openssl makes the tests' certs.
+DEB_PACKAGES := cmake ninja-build g++ clang libgtest-dev libjemalloc-dev libssl-dev openssl \
+                redis-server redis-tools python3-pytest python3-redis
 
 .PHONY: all build run deps test test-unit test-integration test-differential difftest \
         test-asan fuzz fuzz-smoke bench bench-bgsave bench-backends bench-idle clean

@@ -27,6 +27,8 @@ class Buffer {
   size_t size() const { return write_ - read_; }
   bool empty() const { return read_ == write_; }
   size_t capacity() const { return cap_; }
+  // Free room after the data, without compacting.
+  size_t writable() const { return cap_ - write_; }
 
   void Append(const char* data, size_t len);
   void Append(std::string_view s) { Append(s.data(), s.size()); }
@@ -50,6 +52,14 @@ class Buffer {
   // Reads once from fd (non-blocking). Returns bytes read, 0 on EOF, -1 on
   // error with *saved_errno set (EAGAIN included). max_bytes caps the read.
   ssize_t ReadFd(int fd, int* saved_errno, size_t max_bytes = 1 << 20);
+
+  // For readers that are not a plain fd (TLS): room for n more bytes after
+  // the data, to fill and then Commit() (n' <= n bytes).
+  char* PrepareWrite(size_t n) {
+    EnsureWritable(n);
+    return buf_.get() + write_;
+  }
+  void Commit(size_t n) { write_ += n; }
 
  private:
   void EnsureWritable(size_t n, bool exact = false);

@@ -15,11 +15,15 @@ Client::Client(Server* server, int fd, uint64_t id, const net::PeerAddress& peer
       last_interaction_ms_(now_ms) {}
 
 Client::~Client() {
+  tls_.reset();  // its close_notify goes out on the socket before it closes
   if (fd_ >= 0) close(fd_);
 }
 
 void Client::OnReadable(int) { server_->HandleReadable(this); }
 void Client::OnWritable(int) { server_->HandleWritable(this); }
+
+void ClientTls::OnReadable(int) { client_->server()->HandleTlsReadable(client_); }
+void ClientTls::OnWritable(int) { client_->server()->HandleTlsWritable(client_); }
 
 std::string Client::PeerId() const {
   if (peer_.unix_socket) return peer_.ip + ":0";

@@ -21,6 +21,7 @@
 #include "net/buffer.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+#include "net/tls.h"
 #include "protocol/reply_builder.h"
 #include "protocol/resp_parser.h"
 #include "server/acl.h"
@@ -31,6 +32,23 @@
 namespace spindle::server {
 
 class Server;
+class Client;
+
+// A TLS client's session, and the handler the event loop calls for its fd in
+// place of the Client: TLS events go to the handshake and the TLS handlers,
+// and a plain client's events reach the plain path without a test.
+class ClientTls final : public net::FdHandler {
+ public:
+  ClientTls(Client* client, const net::TlsContext& ctx, int fd, net::TlsAuthClients auth)
+      : client_(client), conn_(ctx, fd, auth) {}
+  void OnReadable(int fd) override;
+  void OnWritable(int fd) override;
+  net::TlsConnection* conn() { return &conn_; }
+
+ private:
+  Client* client_;
+  net::TlsConnection conn_;
+};
 
 // A client blocked by BLPOP, BZPOPMIN ...: the command to run again, the keys
 // it waits on and its deadline. Allocated only while blocked, so idle
@@ -57,6 +75,11 @@ class Client : public commands::Session, public net::FdHandler {
 
   uint64_t id() const { return id_; }
   int fd() const { return fd_; }
+  // The transport: null for a plain socket, the TLS session otherwise
+  // (docs/TLS.md). Set once, right after accept.
+  net::TlsConnection* tls() const { return tls_ != nullptr ? tls_->conn() : nullptr; }
+  ClientTls* tls_state() const { return tls_.get(); }
+  void set_tls(std::unique_ptr<ClientTls> tls) { tls_ = std::move(tls); }
   Server* server() const { return server_; }
   void set_db_index(int db) { db_index_ = db; }
 
@@ -182,6 +205,7 @@ class Client : public commands::Session, public net::FdHandler {
   Server* server_;
   int fd_;
   uint64_t id_;
+  std::unique_ptr<ClientTls> tls_;  // destroyed (close_notify) before fd_ closes
   net::PeerAddress peer_;
   std::string local_addr_;
   int db_index_ = 0;

@@ -85,7 +85,15 @@ void Server::ReturnQueryBuffer(Client* c) {
 
 // --- reads -----------------------------------------------------------------
 
-void Server::ReadSocket(Client* c, ReadOutcome* out) const {
+// noinline: with the transport test in front, GCC would split the function
+// (the test inlined into its callers, the plain body outlined), which puts
+// a call level back into the write path; measured +13 instructions per
+// request at P=1 (docs/TLS.md).
+__attribute__((noinline)) void Server::ReadSocket(Client* c, ReadOutcome* out) const {
+  if (c->tls() != nullptr) [[unlikely]] {
+    ReadTls(c, out);
+    return;
+  }
   net::Buffer& q = c->query();
   const size_t limit = static_cast<size_t>(config_.values().client_query_buffer_limit);
   for (;;) {
@@ -199,19 +207,25 @@ void Server::FinishRead(Client* c, const ReadOutcome& r, PreParsed* pre) {
     return;
   }
   if (r.end == ReadOutcome::End::kError) {
-    LOG_VERBOSE("Reading from client: %s", strerror(r.err));
+    LOG_VERBOSE("Reading from client: %s", IoErrorText(c, r.err).c_str());
     CloseClientAsync(c);
     return;
   }
   c->Touch(Clock::NowMs());
   if (r.more) {
-    // Edge-triggered and not drained: read it again next iteration (the
-    // loop does not sleep while queued work waits).
-    const uint64_t id = c->id();
-    loop_->RunInLoop([this, id] {
-      Client* again = FindClient(id);
-      if (again != nullptr && !again->closing()) HandleReadable(again);
-    });
+    if (r.tls_want_write) [[unlikely]] {
+      // A TLS read that must write first goes on when the socket is
+      // writable (HandleTlsWritable).
+      if (loop_->SetMask(c->fd(), net::kReadable | net::kWritable).ok()) c->write_interest = true;
+    } else {
+      // Edge-triggered and not drained: read it again next iteration (the
+      // loop does not sleep while queued work waits).
+      const uint64_t id = c->id();
+      loop_->RunInLoop([this, id] {
+        Client* again = FindClient(id);
+        if (again != nullptr && !again->closing()) HandleReadable(again);
+      });
+    }
   }
   net::Buffer& q = c->query();
   if (q.size() > static_cast<size_t>(config_.values().client_query_buffer_limit)) {
@@ -356,7 +370,11 @@ void Server::HandleWritable(Client* c) {
   WriteToClient(c);
 }
 
-void Server::WriteSocket(Client* c, WriteOutcome* out) const {
+__attribute__((noinline)) void Server::WriteSocket(Client* c, WriteOutcome* out) const {
+  if (c->tls() != nullptr) [[unlikely]] {
+    WriteTls(c, out);
+    return;
+  }
   ChunkedBuffer& buf = c->output();
   while (!buf.empty()) {
     int err = 0;
@@ -382,7 +400,7 @@ bool Server::WriteToClient(Client* c) {
 bool Server::FinishWrite(Client* c, const WriteOutcome& w) {
   stats_.total_net_output_bytes += w.bytes;
   if (w.err != 0) {
-    LOG_VERBOSE("Error writing to client: %s", strerror(w.err));
+    LOG_VERBOSE("Error writing to client: %s", IoErrorText(c, w.err).c_str());
     CloseClientAsync(c);
     return false;
   }
@@ -397,6 +415,12 @@ bool Server::FinishWrite(Client* c, const WriteOutcome& w) {
   // while output is left (the write would have blocked).
   bool want_write = !out.empty();
   if (want_write != c->write_interest || c->close_after_reply()) {
+    if (c->tls() != nullptr) [[unlikely]] {
+      // A TLS write that must read first waits for readable (HandleTlsReadable
+      // writes again); a TLS read that must write keeps write interest.
+      if (c->tls()->write_wants_read) want_write = false;
+      if (c->tls()->read_wants_write) want_write = true;
+    }
     int mask = (c->close_after_reply() ? 0 : net::kReadable) | (want_write ? net::kWritable : 0);
     if (loop_->SetMask(c->fd(), mask).ok()) c->write_interest = want_write;
   }

@@ -75,17 +75,20 @@ double RateMeter::PerSecond() const {
 
 class Server::Listener : public net::FdHandler {
  public:
-  Listener(Server* server, int fd, bool tcp) : server_(server), fd_(fd), tcp_(tcp) {}
+  Listener(Server* server, int fd, bool tcp, bool tls = false)
+      : server_(server), fd_(fd), tcp_(tcp), tls_(tls) {}
   ~Listener() override { close(fd_); }
-  void OnReadable(int) override { server_->AcceptFrom(fd_); }
+  void OnReadable(int) override { server_->AcceptFrom(fd_, tls_); }
   void OnWritable(int) override {}
   int fd() const { return fd_; }
   bool tcp() const { return tcp_; }
+  bool tls() const { return tls_; }  // the tls-port's listeners
 
  private:
   Server* server_;
   int fd_;
   bool tcp_;
+  bool tls_;
 };
 
 Server::Server(Config config) : config_(std::move(config)) {
@@ -159,6 +162,12 @@ Status Server::Start() {
   keyspace_->set_key_ready_hook(
       [this](int db, std::string_view key) { OnKeyReady(db, key); });
 
+  // As Redis's initServer: TLS is configured before anything listens, and a
+  // configuration that does not load stops the start.
+  if (TlsWanted() && !ConfigureTls().ok()) {
+    LOG_WARNING("Failed to configure TLS. Check logs for more info.");
+    return Status::InvalidArgument("Failed to configure TLS. Check logs for more info.");
+  }
   Status st = Listen();
   if (!st.ok()) return st;
 
@@ -175,9 +184,9 @@ Status Server::Start() {
   return Status::Ok();
 }
 
-Status Server::ListenTcp(int port, const std::vector<std::string>& bind) {
+Status Server::ListenTcp(int port, const std::vector<std::string>& bind, bool tls) {
   const ServerConfig& cfg = config_.values();
-  listen_port_ = port;
+  (tls ? tls_listen_port_ : listen_port_) = port;
   listen_bind_ = bind;
   if (port == 0) return Status::Ok();
   for (const std::string& spec : bind) {
@@ -192,7 +201,7 @@ Status Server::ListenTcp(int port, const std::vector<std::string>& bind) {
       LOG_WARNING("Warning: %s", fd.status().message().c_str());
       return fd.status();
     }
-    auto l = std::make_unique<Listener>(this, *fd, /*tcp=*/true);
+    auto l = std::make_unique<Listener>(this, *fd, /*tcp=*/true, tls);
     Status st = loop_->AddFd(*fd, net::kReadable, l.get());
     if (!st.ok()) return st;
     listeners_.push_back(std::move(l));
@@ -204,9 +213,9 @@ void Server::CloseListenersInChild() {
   for (auto& l : listeners_) close(l->fd());
 }
 
-void Server::CloseTcpListeners() {
+void Server::CloseTcpListeners(bool tls) {
   for (auto it = listeners_.begin(); it != listeners_.end();) {
-    if ((*it)->tcp()) {
+    if ((*it)->tcp() && (*it)->tls() == tls) {
       loop_->RemoveFd((*it)->fd());
       it = listeners_.erase(it);  // ~Listener closes the socket
     } else {
@@ -219,6 +228,12 @@ Status Server::Listen() {
   const ServerConfig& cfg = config_.values();
   Status st = ListenTcp(cfg.port, cfg.bind);
   if (!st.ok()) return st;
+  const int tls_port = static_cast<int>(std::atoll(config_.GetOne("tls-port").value_or("0").c_str()));
+  st = ListenTcp(tls_port, cfg.bind, /*tls=*/true);
+  if (!st.ok()) {
+    LOG_WARNING("Failed listening on port %d (TLS), aborting.", tls_port);
+    return st;
+  }
   if (!cfg.unixsocket.empty()) {
     auto fd = net::ListenUnix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
     if (!fd.ok()) {
@@ -302,6 +317,13 @@ bool Server::PrepareShutdown(int flags) {
   // Flush what can still be flushed without blocking, then close everyone.
   for (auto& [id, c] : clients_) {
     if (!c->output().empty()) {
+      if (c->tls() != nullptr) {
+        if (c->tls()->established()) {
+          net::TlsConnection::Io io;
+          c->tls()->Write(&c->output(), 0, &io);
+        }
+        continue;
+      }
       int err;
       net::WriteChunks(c->fd(), &c->output(), 0, &err);
     }
@@ -319,13 +341,15 @@ bool Server::PrepareShutdown(int flags) {
 
 void Server::RejectConnection(int fd, std::string_view reply) {
   // Best effort, as Redis: the socket is fresh, so the short error fits.
-  ssize_t ignored = write(fd, reply.data(), reply.size());
-  (void)ignored;
+  if (!reply.empty()) {
+    ssize_t ignored = write(fd, reply.data(), reply.size());
+    (void)ignored;
+  }
   close(fd);
   ++stats_.rejected_connections;
 }
 
-void Server::AcceptFrom(int listen_fd) {
+void Server::AcceptFrom(int listen_fd, bool tls) {
   const ServerConfig& cfg = config_.values();
   // Under edge-triggered epoll the listener is reported once per change, so
   // it must be drained: no per-call cap there.
@@ -342,12 +366,15 @@ void Server::AcceptFrom(int listen_fd) {
     }
     ++stats_.total_connections_received;
     if (clients_.size() >= static_cast<size_t>(cfg.maxclients)) {
-      RejectConnection(fd, "-ERR max number of clients reached\r\n");
+      // Over TLS nothing can be said before the handshake: the connection
+      // just drops, as in Redis.
+      RejectConnection(fd, tls ? "" : "-ERR max number of clients reached\r\n");
       continue;
     }
-    // Protected mode, after the maxclients check as in Redis. The default
-    // user needs no password while requirepass is empty.
-    if (ProtectedModeRefuses(cfg.protected_mode, acl_->default_user()->nopass(), peer)) {
+    // Protected mode, after the maxclients check as in Redis: refused while
+    // the default user has nopass (requirepass empty) and the peer is remote.
+    // A TLS client is refused after its handshake (tls_server.cc).
+    if (!tls && ProtectedModeRefuses(cfg.protected_mode, acl_->default_user()->nopass(), peer)) {
       RejectConnection(fd, kProtectedModeDenied);
       continue;
     }
@@ -364,8 +391,10 @@ void Server::AcceptFrom(int listen_fd) {
       LOG_WARNING("Error registering fd event for the new client: %s (fd=%d)",
                   st.message().c_str(), fd);
       static constexpr std::string_view kErr = "-ERR max number of clients reached\r\n";
-      ssize_t ignored = write(fd, kErr.data(), kErr.size());
-      (void)ignored;
+      if (!tls) {
+        ssize_t ignored = write(fd, kErr.data(), kErr.size());
+        (void)ignored;
+      }
       ++stats_.rejected_connections;
       client.reset();  // closes the socket
       continue;
@@ -378,7 +407,9 @@ void Server::AcceptFrom(int listen_fd) {
     LOG_VERBOSE("Accepted %s", client->PeerId().c_str());
     // Not counted for maxmemory-clients until its first read, as Redis puts
     // a client in its memory buckets only once it has been measured.
+    Client* added = client.get();
     clients_.emplace(id, std::move(client));
+    if (tls) StartTls(added);
   }
 }
 
@@ -875,17 +906,25 @@ Status Server::ApplyConfigChange(std::string_view name) {
     acl_->SetDefaultPassword(cfg.requirepass);
     DefaultUserChanged();
 
+  } else if (name.starts_with("tls-")) {
+    return ApplyTlsConfigChange(name);
   } else if (name == "port" || name == "bind") {
     // As Redis: close the TCP listeners and listen again with the new
     // settings; if that fails, listen again as before (Config restores the
     // directive's old value) and report Redis's error.
+    // A new bind moves the tls-port's listeners too (Redis's changeBindAddr).
+    const bool tls_too = name == "bind" && tls_listen_port_ != 0;
     int old_port = listen_port_;
     std::vector<std::string> old_bind = listen_bind_;
     CloseTcpListeners();
+    if (tls_too) CloseTcpListeners(/*tls=*/true);
     Status st = ListenTcp(cfg.port, cfg.bind);
+    if (st.ok() && tls_too) st = ListenTcp(tls_listen_port_, cfg.bind, /*tls=*/true);
     if (!st.ok()) {
       CloseTcpListeners();
+      if (tls_too) CloseTcpListeners(/*tls=*/true);
       Status back = ListenTcp(old_port, old_bind);
+      if (back.ok() && tls_too) back = ListenTcp(tls_listen_port_, old_bind, /*tls=*/true);
       if (!back.ok()) LOG_WARNING("Failed to restore the previous listeners: %s", back.message().c_str());
       return Status::IOError(name == "port" ? "Unable to listen on this port. Check server logs."
                                             : "Failed to bind to specified addresses.");

@@ -20,6 +20,7 @@
 #include "commands/command_table.h"
 #include "net/event_loop.h"
 #include "net/io_threads.h"
+#include "net/tls.h"
 #include "server/acl.h"
 #include "server/active_expire.h"
 #include "server/aof.h"
@@ -192,6 +193,10 @@ class Server {
   // Called by Client.
   void HandleReadable(Client* c);
   void HandleWritable(Client* c);
+  // The same for a TLS client (tls_server.cc): the handshake first, then
+  // what a read or write wanted of the other event, then the above.
+  void HandleTlsReadable(Client* c);
+  void HandleTlsWritable(Client* c);
   // Parses and runs every complete command in c's query buffer.
   void ProcessInput(Client* c) { ProcessInput(c, nullptr); }
 
@@ -288,7 +293,7 @@ class Server {
  private:
   class Listener;
 
-  void AcceptFrom(int listen_fd);
+  void AcceptFrom(int listen_fd, bool tls);
   void RejectConnection(int fd, std::string_view why);
   void ExecuteCommand(Client* c, std::span<const std::string_view> args);
   void BeforeSleep();
@@ -301,6 +306,9 @@ class Server {
     size_t bytes = 0;  // read in all
     uint32_t reads = 0;
     bool more = false;  // edge-triggered: stopped at the per-pass cap, not at EAGAIN
+    // TLS, with more: the read goes on once the socket is writable (the
+    // read must write first), not in the next iteration.
+    bool tls_want_write = false;
   };
   // Commands an I/O thread cut out of a client's query buffer, for the main
   // thread to run: arguments as offsets into the buffer (its bytes do not
@@ -428,10 +436,31 @@ class Server {
   void PropagateDeletion(int db, std::string_view key, bool lazy);
   // Feeds what was collected, wrapped in MULTI / EXEC when more than one.
   void PropagatePending();
-  // Opens TCP listeners on every bind address at port (0: none) and records
-  // them as what the listeners were opened with.
-  Status ListenTcp(int port, const std::vector<std::string>& bind);
-  void CloseTcpListeners();
+  // Opens TCP listeners (TLS ones with tls) on every bind address at port
+  // (0: none) and records them as what the listeners were opened with.
+  Status ListenTcp(int port, const std::vector<std::string>& bind, bool tls = false);
+  void CloseTcpListeners(bool tls = false);
+
+  // --- tls_server.cc: the TLS transport (docs/TLS.md) -----------------------
+  // tls-port, tls-replication or tls-cluster: a context is needed (Redis
+  // configures TLS at start-up and on CONFIG SET only then).
+  bool TlsWanted() const;
+  // Builds a new context from the tls-* directives and makes it the one new
+  // connections use (live ones keep theirs). Logs Redis's reason on failure.
+  Status ConfigureTls();
+  // CONFIG SET of a tls-* directive (Redis's applyTlsCfg / applyTLSPort).
+  Status ApplyTlsConfigChange(std::string_view name);
+  // A client accepted on a TLS listener: its TlsConnection, then the
+  // handshake, driven by the client's events until done.
+  void StartTls(Client* c);
+  void DriveTlsHandshake(Client* c, bool first);
+  // ReadSocket / WriteSocket for a TLS client (any thread, as those).
+  void ReadTls(Client* c, ReadOutcome* out) const;
+  void WriteTls(Client* c, WriteOutcome* out) const;
+  // The text of a read or write error: strerror(err), or for kTlsError the
+  // TLS connection's own.
+  static constexpr int kTlsError = -1;
+  static std::string IoErrorText(const Client* c, int err);
   // The shutdown-on-sigterm / shutdown-on-sigint flags of the last signal.
   int SignalShutdownFlags() const;
 
@@ -460,6 +489,8 @@ class Server {
   std::unique_ptr<Acl> acl_;  // after commands_, whose ids its users keep
   std::vector<std::unique_ptr<Listener>> listeners_;
   int listen_port_ = 0;
+  int tls_listen_port_ = 0;
+  std::shared_ptr<net::TlsContext> tls_ctx_;  // null until TLS is configured
   std::vector<std::string> listen_bind_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id = creation order
   std::vector<Client*> pending_writes_;

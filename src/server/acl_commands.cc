@@ -15,6 +15,7 @@
 #include "common/logging.h"
 #include "common/numbers.h"
 #include "common/strings.h"
+#include "persistence/file_io.h"
 #include "protocol/errors.h"
 #include "server/server.h"
 #include "server/server_commands.h"
@@ -325,17 +326,12 @@ Status Server::SaveAclFile(const std::string& path) {
     LOG_WARNING("Opening temp ACL file for ACL SAVE: %s", strerror(errno));
     return Status::IOError("open");
   }
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      LOG_WARNING("Writing ACL file for ACL SAVE: %s", strerror(errno));
-      close(fd);
-      unlink(tmp.c_str());
-      return Status::IOError("write");
-    }
-    done += static_cast<size_t>(n);
+  Status st = persistence::WriteAll(fd, text);
+  if (!st.ok()) {
+    LOG_WARNING("Writing ACL file for ACL SAVE: %s", st.message().c_str());
+    close(fd);
+    unlink(tmp.c_str());
+    return Status::IOError("write");
   }
   if (fsync(fd) == -1) {
     LOG_WARNING("Syncing ACL file for ACL SAVE: %s", strerror(errno));
@@ -350,14 +346,7 @@ Status Server::SaveAclFile(const std::string& path) {
     return Status::IOError("rename");
   }
   // The rename itself reaches the disk with the directory.
-  std::string dir = ".";
-  size_t slash = path.rfind('/');
-  if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd != -1) {
-    fsync(dfd);
-    close(dfd);
-  }
+  (void)persistence::FsyncDirOf(path);
   return Status::Ok();
 }
 

@@ -29,6 +29,24 @@ BINARY = (servers.REDIS_SERVER if AGAINST_REDIS
           else os.environ.get("SPINDLE_SERVER", servers.DEFAULT_SPINDLE))
 BACKEND_PARAMS = ["redis-reference"] if AGAINST_REDIS else list(servers.BACKENDS)
 IO_THREADS = int(os.environ.get("SPINDLE_TEST_IO_THREADS", "1"))
+
+
+def _sanitized(path):
+    """Whether the server binary is an AddressSanitizer build (its runtime's
+    entry point is named in the binary, linked statically or not)."""
+    try:
+        with open(path, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
+# ASan keeps freed blocks in its quarantine (256 MB by default), so the
+# process's RSS there says how much was freed lately, not what the server
+# holds; memory-bound tests read the sanitizer allocator's live bytes
+# (INFO used_memory) instead on such a build.
+SANITIZED = _sanitized(BINARY)
+
 IO_THREAD_ARGS = (("--io-threads", str(IO_THREADS), "--io-threads-do-reads", "yes")
                   if IO_THREADS > 1 else ())
 

@@ -29,17 +29,17 @@ def user_sys_ticks(pid):
     return int(fields[11]), int(fields[12])
 
 
-def measure(cmd, test, pipeline, requests, clients):
+def measure(cmd, test, pipeline, requests, clients, size):
     port = benchlib.free_port()
     proc, sock = benchlib.start(
         cmd + ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         port)
     try:
         if test == "get":  # a hit, not a nil reply
-            benchlib.command(sock, b"SET", b"key:__rand_int__", b"xxx")
+            benchlib.command(sock, b"SET", b"key:__rand_int__", b"x" * size)
         u0, s0 = user_sys_ticks(proc.pid)
         subprocess.run(["redis-benchmark", "-p", str(port), "-c", str(clients), "-n",
-                        str(requests), "-P", str(pipeline), "-t", test, "-q"],
+                        str(requests), "-P", str(pipeline), "-d", str(size), "-t", test, "-q"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         u1, s1 = user_sys_ticks(proc.pid)
     finally:
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--tests", default="set,get")
     ap.add_argument("--pipeline", default="1,16")
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--size", type=int, default=3, help="value bytes (-d)")
     ap.add_argument("--requests", type=int, default=300000,
                     help="requests of a run without pipelining (x10 with one)")
     ap.add_argument("--rounds", type=int, default=3)
@@ -67,7 +68,7 @@ def main():
             for test in args.tests.split(","):
                 for name, cmd in order:
                     results.setdefault((test, pipeline, name), []).append(
-                        measure(cmd, test, pipeline, requests, args.clients))
+                        measure(cmd, test, pipeline, requests, args.clients, args.size))
     print("| test | P | spindle user | spindle sys | redis user | redis sys "
           "| user ratio | sys ratio | total ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -10,6 +10,10 @@ For each binary: an idle start + SHUTDOWN under `valgrind --tool=callgrind`
 
   bench/instructions_per_request.py --base /tmp/base/build/spindle-server \\
       --new build/spindle-server --pipeline 1 16
+
+--server-args passes more arguments to both servers, e.g.
+  --server-args="--maxmemory 1gb --maxmemory-policy allkeys-lru"
+(docs/MEMORY.md measured the used-memory read before every command so).
 """
 
 import argparse
@@ -27,13 +31,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def instructions(binary, tests, requests, pipeline, clients):
+def instructions(binary, tests, requests, pipeline, clients, server_args=()):
     port = free_port()
     fd, out = tempfile.mkstemp(prefix="callgrind-")
     os.close(fd)
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, binary,
-         "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"],
+         "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning",
+         *server_args],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -68,14 +73,17 @@ def main():
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--pipeline", type=int, nargs="+", default=[1])
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--server-args", default="",
+                    help="more arguments for both servers (split on spaces)")
     args = ap.parse_args()
     total = args.requests * len(args.tests.split(","))
     for p in args.pipeline:
         for _ in range(args.rounds):
             per = {}
             for name, binary in (("base", args.base), ("new", args.new)):
-                idle = instructions(binary, args.tests, 0, p, args.clients)
-                run = instructions(binary, args.tests, args.requests, p, args.clients)
+                extra = args.server_args.split()
+                idle = instructions(binary, args.tests, 0, p, args.clients, extra)
+                run = instructions(binary, args.tests, args.requests, p, args.clients, extra)
                 per[name] = (run - idle) / total
             print("P=%d: base %.1f, new %.1f instructions/request: %.4fx (%+.1f)"
                   % (p, per["base"], per["new"], per["new"] / per["base"],

@@ -5,7 +5,8 @@
 //
 // Build and run:
 //   g++ -std=c++20 -O2 -Isrc -DSPINDLE_USE_JEMALLOC=1 bench/memory_counter.cc \
-//       src/common/memory.cc -ljemalloc -lpthread -o /tmp/memory_counter
+//       src/common/memory.cc src/common/thread_counters.cc -ljemalloc -lpthread \
+//       -o /tmp/memory_counter
 //   /tmp/memory_counter
 
 #include <jemalloc/jemalloc.h>

@@ -6,8 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <mutex>
-#include <vector>
+#include <type_traits>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -20,6 +19,8 @@
 
 #if defined(SPINDLE_USE_JEMALLOC)
 #include <jemalloc/jemalloc.h>
+
+#include "common/thread_counters.h"
 #elif defined(SPINDLE_ASAN)
 // From the sanitizer runtime (sanitizer/allocator_interface.h, which GCC's
 // packages do not always install).
@@ -45,40 +46,17 @@ constexpr const char* kAllocatorName =
 // The tracked threads' counters. jemalloc keeps them in each thread's TSD and
 // only that thread writes them; a reader on another thread may see a value a
 // few allocations old, which is all accounting needs (an aligned 64-bit load
-// is never torn on the platforms we build for).
-struct Slot {
-  const uint64_t* allocated;
-  const uint64_t* deallocated;
-};
+// is never torn on the platforms we build for). The registry reads them
+// without a lock and keeps an exited thread's net (thread_counters.h).
+constinit ThreadCounterRegistry registry;
+// Threads exit after static destruction may have run: nothing to destroy.
+static_assert(std::is_trivially_destructible_v<ThreadCounterRegistry>);
 
-struct Registry {
-  std::mutex mu;
-  std::vector<Slot> slots;
-  // What exited threads allocated minus what they freed (may be negative: a
-  // thread that mostly frees, like the lazy-free thread).
-  int64_t retired = 0;
-};
-
-Registry& registry() {
-  static Registry* r = new Registry();  // never destroyed: threads exit late
-  return *r;
-}
-
-// Removes the thread's slot when it exits, keeping its net count.
+// Retires the thread's counters when it exits, keeping its net count.
 struct ThreadExit {
-  Slot slot{nullptr, nullptr};
+  const uint64_t* allocated = nullptr;
   ~ThreadExit() {
-    if (slot.allocated == nullptr) return;
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mu);
-    r.retired += static_cast<int64_t>(*slot.allocated - *slot.deallocated);
-    for (size_t i = 0; i < r.slots.size(); ++i) {
-      if (r.slots[i].allocated == slot.allocated) {
-        r.slots[i] = r.slots.back();
-        r.slots.pop_back();
-        break;
-      }
-    }
+    if (allocated != nullptr) registry.Retire(allocated);
   }
 };
 thread_local ThreadExit tls_exit;
@@ -89,26 +67,19 @@ const bool kMainTracked = (TrackCurrentThread(), true);
 }  // namespace
 
 void TrackCurrentThread() {
-  if (tls_exit.slot.allocated != nullptr) return;
+  if (tls_exit.allocated != nullptr) return;
   uint64_t* allocated = nullptr;
   uint64_t* deallocated = nullptr;
   size_t len = sizeof(allocated);
   if (mallctl("thread.allocatedp", &allocated, &len, nullptr, 0) != 0) return;
   len = sizeof(deallocated);
   if (mallctl("thread.deallocatedp", &deallocated, &len, nullptr, 0) != 0) return;
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  r.slots.reserve(64);
-  r.slots.push_back(Slot{allocated, deallocated});
-  tls_exit.slot = r.slots.back();
+  if (registry.Register(allocated, deallocated)) tls_exit.allocated = allocated;
 }
 
 uint64_t UsedMemory() {
   (void)kMainTracked;
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  int64_t sum = r.retired;
-  for (const Slot& s : r.slots) sum += static_cast<int64_t>(*s.allocated - *s.deallocated);
+  const int64_t sum = registry.Sum();
   return sum > 0 ? static_cast<uint64_t>(sum) : 0;
 }
 

@@ -8,9 +8,11 @@
 //   deallocated byte counters (jemalloc's thread.allocatedp /
 //   thread.deallocatedp, usable sizes, so size classes count as Redis's
 //   zmalloc counts them) summed over every thread that called
-//   TrackCurrentThread(). Reading costs a few loads per tracked thread: no
-//   locks on the allocation path, no mallctl per read. docs/MEMORY.md has
-//   the measurements behind the choice.
+//   TrackCurrentThread(). Reading costs a few loads per tracked thread and
+//   takes no lock (thread_counters.h: copy-on-write snapshots, and a thread
+//   that exits waits until no read still follows its counters): nothing on
+//   the allocation path, no mallctl per read. docs/MEMORY.md has the
+//   measurements behind the choice.
 // - sanitizer builds (ASan cannot share the process with jemalloc): the
 //   sanitizer allocator's own count of live bytes
 //   (__sanitizer_get_current_allocated_bytes).

@@ -603,12 +603,14 @@ void ApplyIdleOrFreq(Value& v, EvictionInfo eviction, int64_t lfu_freq, int64_t 
     return;
   }
   if (lru_idle_seconds < 0) return;
-  // The LRU clock is 24 bits of seconds; an idle time past it wraps as
-  // Redis's objectSetLRUOrLFU does.
+  // The LRU clock is 24 bits of seconds and wraps (every ~194 days); a
+  // stamp before the wrap goes back to the top of the range, where
+  // IdleTimeMs's unwrapping finds the same idle time again (Redis 7.0's
+  // objectSetLRUOrLFU: lru_abs += LRU_CLOCK_MAX).
   constexpr int64_t kClockMax = (1 << 24) - 1;
   const int64_t clock = Value::LruClock(now_ms);
   int64_t stamp = clock - lru_idle_seconds;
-  if (stamp < 0) stamp = (clock + kClockMax / 2) % kClockMax;
+  if (stamp < 0) stamp += kClockMax;
   v.set_lru(static_cast<uint32_t>(stamp));
 }
 

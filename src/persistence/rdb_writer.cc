@@ -14,6 +14,7 @@
 #include "persistence/intset.h"
 #include "persistence/listpack.h"
 #include "storage/hash_value.h"
+#include "storage/lfu.h"
 #include "storage/list_value.h"
 #include "storage/set_value.h"
 #include "storage/zset_value.h"
@@ -75,17 +76,6 @@ bool NodeAllowsInsert(size_t node_bytes, size_t node_count, int64_t fill, size_t
   }
   if (new_sz > kQuicklistSizeSafetyLimit) return false;
   return static_cast<int64_t>(node_count) < fill;
-}
-
-// Redis's LFUDecrAndReturn with the default lfu-decay-time (1 minute): the
-// counter in the low 8 bits loses one per minute since the time in the high
-// 16 bits (minutes, wrapping).
-uint8_t LfuDecayedCounter(uint32_t lfu, int64_t now_ms) {
-  const uint32_t last = lfu >> 8;
-  const int64_t counter = lfu & 255;
-  const uint32_t now_min = static_cast<uint32_t>(now_ms / 1000 / 60) & 65535;
-  const int64_t elapsed = now_min >= last ? now_min - last : 65535 - last + now_min;
-  return static_cast<uint8_t>(elapsed > counter ? 0 : counter - elapsed);
 }
 
 }  // namespace
@@ -405,7 +395,11 @@ Status RdbWriter::KeyValue(std::string_view key, const storage::Value& v, int64_
     Len(static_cast<uint64_t>(v.IdleTimeMs(options_.now_ms) / 1000));
   } else if (options_.eviction == EvictionInfo::kLfu) {
     Byte(kRdbOpFreq);
-    Byte(LfuDecayedCounter(v.lru(), options_.now_ms));
+    // Redis's LFUDecrAndReturn under the server's lfu-decay-time: the
+    // counter as OBJECT FREQ would report it now (the time of the last
+    // decrement is not saved; the loader stamps its own now).
+    Byte(static_cast<uint8_t>(
+        storage::LfuDecrAndReturn(v.lru(), options_.now_ms, options_.lfu_decay_minutes)));
   }
   Byte(type);
   String(key);

@@ -38,7 +38,9 @@ struct RdbSaveOptions {
   bool compression = true;  // rdbcompression
   bool checksum = true;     // rdbchecksum: false writes a zero CRC
   EvictionInfo eviction = EvictionInfo::kNone;
-  int64_t now_ms = 0;                    // ctime, idle times
+  int64_t now_ms = 0;                    // ctime, idle times, LFU decay
+  // lfu-decay-time: minutes per lost point of the saved FREQ (0: never).
+  int64_t lfu_decay_minutes = 1;
   uint64_t used_mem = 0;                 // the used-mem AUX field
   std::string redis_version = "7.0.15";  // the redis-ver AUX field
   // rdb-key-save-delay: microseconds slept after each key (negative: sleep

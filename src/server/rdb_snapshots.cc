@@ -61,6 +61,7 @@ persistence::RdbSaveOptions RdbSnapshots::SaveOptions() const {
     o.eviction = persistence::EvictionInfo::kLfu;
   }
   o.now_ms = Clock::NowMs();
+  o.lfu_decay_minutes = server_->keyspace().access_policy().lfu_decay_time;
   o.used_mem = memory::UsedMemory();
   o.redis_version = kRedisVersion;
   o.key_save_delay_us = std::atoll(config.GetOne("rdb-key-save-delay").value_or("0").c_str());

@@ -427,6 +427,80 @@ def test_lfu_settings_and_object_freq(harness):
     assert str(e.value).startswith("An LFU maxmemory policy is not selected")
 
 
+def test_lfu_freq_through_debug_reload_and_dump_restore(harness):
+    """rdbSaveKeyValuePair writes the decayed counter as FREQ and the loader
+    (objectSetLRUOrLFU) restores it; DUMP carries no FREQ (a plain RESTORE
+    starts at LFU_INIT_VAL) but touches the key; RESTORE FREQ sets it."""
+    srv, c = _start(harness, "allkeys-lfu", "--lfu-log-factor", "0",
+                    "--enable-debug-command", "yes")
+    c.set("k", "v")
+    for _ in range(10):
+        c.get("k")
+    assert c.object("freq", "k") == 15
+    c.execute_command("DEBUG", "RELOAD")
+    assert c.object("freq", "k") == 15
+    payload = c.dump("k")
+    assert c.object("freq", "k") == 16  # DUMP is a read
+    c.restore("plain", 0, payload)
+    assert c.object("freq", "plain") == 5
+    c.restore("given", 0, payload, frequency=77)
+    assert c.object("freq", "given") == 77
+    c.set("n", 123)  # an integer: its own object, not a shared one
+    c.execute_command("DEBUG", "RELOAD")
+    assert [c.object("freq", k) for k in ("k", "plain", "given", "n")] == [16, 5, 77, 5]
+    # Under an LRU policy the file holds IDLE instead, which restores the
+    # same access word within the same second.
+    c.config_set("maxmemory-policy", "allkeys-lru")
+    c.execute_command("DEBUG", "RELOAD")
+    c.config_set("maxmemory-policy", "allkeys-lfu")
+    assert c.object("freq", "given") == 77
+    c.config_set("lfu-decay-time", "0")
+    c.restore("top", 0, payload, frequency=255)
+    c.execute_command("DEBUG", "RELOAD")
+    assert c.object("freq", "top") == 255
+
+
+def test_lfu_freq_saved_decays_by_lfu_decay_time(harness):
+    """The FREQ saved is LFUDecrAndReturn under lfu-decay-time (one point
+    per lfu-decay-time minutes since the key's last decrement), and the
+    loader stamps the key with its own time. Waits for the next minute of
+    the clock (up to a minute)."""
+    srv, c = _start(harness, "allkeys-lfu", "--lfu-decay-time", "2",
+                    "--enable-debug-command", "yes")
+    while time.time() % 60 > 59:  # not at the edge of a minute
+        time.sleep(0.2)
+    c.set("src", "v")
+    payload = c.dump("src")
+    c.restore("k", 0, payload, frequency=100)
+    minute = int(time.time() // 60)
+    time.sleep((minute + 1) * 60 + 0.5 - time.time())  # one minute elapsed
+    assert c.object("freq", "k") == 100  # 1 minute / 2: no period yet
+    c.config_set("lfu-decay-time", "1")
+    assert c.object("freq", "k") == 99
+    c.config_set("lfu-decay-time", "2")
+    c.execute_command("DEBUG", "RELOAD")  # saves 100, not 99
+    assert c.object("freq", "k") == 100
+    c.config_set("lfu-decay-time", "1")
+    assert c.object("freq", "k") == 100  # stamped by the load: no minute yet
+
+
+def test_lru_idle_survives_the_clock_wrap(harness):
+    """objectSetLRUOrLFU puts an access time before the 24-bit LRU clock's
+    last wrap back at the top of the range (lru_abs += LRU_CLOCK_MAX), so
+    RESTORE IDLETIME and an RDB's IDLE give back the same idle time; an LFU
+    word saved as IDLE under an LRU policy comes back unchanged."""
+    srv, c = _start(harness, "allkeys-lru", "--enable-debug-command", "yes")
+    c.set("src", "v")
+    payload = c.dump("src")
+    idles = [5, 100000, 16000000, 16777214, 16777215, 20000000]
+    want = [5, 100000, 16000000, 16777214, 0, 20000000 - (1 << 24)]
+    for idle in idles:
+        c.restore("k%d" % idle, 0, payload, idletime=idle)
+    assert [c.object("idletime", "k%d" % i) for i in idles] == want
+    c.execute_command("DEBUG", "RELOAD")
+    assert [c.object("idletime", "k%d" % i) for i in idles] == want
+
+
 def test_small_integers_are_not_shared_under_lru_with_maxmemory(harness):
     srv, c = _start(harness, "allkeys-lru", "--maxmemory", "1gb")
     c.set("n", "100")

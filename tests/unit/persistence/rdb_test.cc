@@ -384,6 +384,63 @@ TEST_F(RdbFileTest, TruncatedFileNamesTheOffset) {
   EXPECT_GE(error.offset, 9u);
 }
 
+// rdbSaveKeyValuePair's FREQ is LFUDecrAndReturn under the server's
+// lfu-decay-time: one point lost per lfu-decay-time minutes since the last
+// decrement, none with 0.
+TEST(RdbTest, SavedFreqDecaysByLfuDecayTime) {
+  const uint32_t now_min = static_cast<uint32_t>(kNow / 60'000) & 65535;
+  Value v = Value::FromString("payload");
+  v.set_lru(((now_min - 10) << 8) | 20);  // counter 20, last decrement 10 min ago
+  struct Case {
+    int64_t decay;
+    uint8_t want;
+  } cases[] = {{1, 10}, {3, 17}, {10, 19}, {11, 20}, {0, 20}};
+  for (const Case& c : cases) {
+    RdbSaveOptions options;
+    options.eviction = EvictionInfo::kLfu;
+    options.now_ms = kNow;
+    options.lfu_decay_minutes = c.decay;
+    RdbWriter w(options);
+    ASSERT_TRUE(w.KeyValue("k", v, -1).ok());
+    ASSERT_GE(w.buffer().size(), 2u);
+    EXPECT_EQ(static_cast<uint8_t>(w.buffer()[0]), kRdbOpFreq);
+    EXPECT_EQ(static_cast<uint8_t>(w.buffer()[1]), c.want) << "lfu-decay-time " << c.decay;
+  }
+  // More periods than points: zero, not a wrapped byte.
+  v.set_lru(((now_min - 30) << 8) | 7);
+  RdbSaveOptions options;
+  options.eviction = EvictionInfo::kLfu;
+  options.now_ms = kNow;
+  RdbWriter w(options);
+  ASSERT_TRUE(w.KeyValue("k", v, -1).ok());
+  EXPECT_EQ(static_cast<uint8_t>(w.buffer()[1]), 0);
+}
+
+// Loading a FREQ under an LFU policy keeps the counter and stamps the
+// loader's now as the last decrement (objectSetLRUOrLFU).
+TEST(RdbTest, LoadedFreqIsStampedWithTheLoadTime) {
+  const uint32_t now_min = static_cast<uint32_t>(kNow / 60'000) & 65535;
+  Keyspace ks(16);
+  Value v = Value::FromString("payload");
+  v.set_lru(((now_min - 4) << 8) | 42);
+  ks.db(0).Set("k", std::move(v));
+  RdbSaveOptions save;
+  save.eviction = EvictionInfo::kLfu;
+  save.lfu_decay_minutes = 2;
+  const std::string file = WriteToMemory(ks, save);  // 42 - 4/2
+  Keyspace back(16);
+  RdbLoadResult result;
+  RdbLoadOptions load;
+  load.eviction = EvictionInfo::kLfu;
+  load.now_ms = kNow + 3 * 60'000;
+  RdbReader r(file);
+  ASSERT_TRUE(LoadRdb(r, back, load, &result).ok());
+  const Value* got = back.db(0).PeekRaw("k");
+  ASSERT_NE(got, nullptr);
+  const uint32_t load_min = static_cast<uint32_t>(load.now_ms / 60'000) & 65535;
+  EXPECT_EQ(got->lru(), (load_min << 8) | 40);
+}
+
 // A file bigger than the reader's chunk exercises refills and the CRC
 // across them.
 TEST_F(RdbFileTest, LargeFileAcrossChunks) {

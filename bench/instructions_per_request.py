@@ -10,6 +10,9 @@ For each binary: an idle start + SHUTDOWN under `valgrind --tool=callgrind`
 
   bench/instructions_per_request.py --base /tmp/base/build/spindle-server \\
       --new build/spindle-server --pipeline 1 16
+
+As a restricted ACL user (docs/ACL.md measured the permission check so):
+  ... --server-args="--user bench on >p +@all ~key:*" --bench-user bench:p
 """
 
 import argparse
@@ -27,13 +30,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def instructions(binary, tests, requests, pipeline, clients):
+def instructions(binary, tests, requests, pipeline, clients, server_args=(), bench_user=None):
     port = free_port()
     fd, out = tempfile.mkstemp(prefix="callgrind-")
     os.close(fd)
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, binary,
-         "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"],
+         "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"]
+        + list(server_args),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -46,8 +50,12 @@ def instructions(binary, tests, requests, pipeline, clients):
                     raise RuntimeError("%s did not start under valgrind" % binary)
                 time.sleep(0.05)
         if requests:
+            auth = []
+            if bench_user:
+                user, password = bench_user.split(":", 1)
+                auth = ["--user", user, "-a", password]
             subprocess.run(["redis-benchmark", "-p", str(port), "-t", tests, "-n", str(requests),
-                            "-P", str(pipeline), "-c", str(clients), "-q"],
+                            "-P", str(pipeline), "-c", str(clients), "-q"] + auth,
                            capture_output=True, check=True)
         subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
         proc.wait(timeout=120)
@@ -68,14 +76,19 @@ def main():
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--pipeline", type=int, nargs="+", default=[1])
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--server-args", default="",
+                    help="extra server arguments, split on spaces")
+    ap.add_argument("--bench-user", help="USER:PASSWORD redis-benchmark authenticates as")
     args = ap.parse_args()
+    server_args = args.server_args.split()
     total = args.requests * len(args.tests.split(","))
     for p in args.pipeline:
         for _ in range(args.rounds):
             per = {}
             for name, binary in (("base", args.base), ("new", args.new)):
-                idle = instructions(binary, args.tests, 0, p, args.clients)
-                run = instructions(binary, args.tests, args.requests, p, args.clients)
+                idle = instructions(binary, args.tests, 0, p, args.clients, server_args)
+                run = instructions(binary, args.tests, args.requests, p, args.clients,
+                                   server_args, args.bench_user)
                 per[name] = (run - idle) / total
             print("P=%d: base %.1f, new %.1f instructions/request: %.4fx (%+.1f)"
                   % (p, per["base"], per["new"], per["new"] / per["base"],

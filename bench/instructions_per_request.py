@@ -14,6 +14,8 @@ For each binary: an idle start + SHUTDOWN under `valgrind --tool=callgrind`
 --server-args passes more arguments to both servers, e.g.
   --server-args="--maxmemory 1gb --maxmemory-policy allkeys-lru"
 (docs/MEMORY.md measured the used-memory read before every command so).
+Or as a restricted ACL user (docs/ACL.md measured the permission check so):
+  ... --server-args="--user bench on >p +@all ~key:*" --bench-user bench:p
 """
 
 import argparse
@@ -31,14 +33,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def instructions(binary, tests, requests, pipeline, clients, server_args=()):
+def instructions(binary, tests, requests, pipeline, clients, server_args=(), bench_user=None):
     port = free_port()
     fd, out = tempfile.mkstemp(prefix="callgrind-")
     os.close(fd)
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, binary,
-         "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning",
-         *server_args],
+         "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"]
+        + list(server_args),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -51,8 +53,12 @@ def instructions(binary, tests, requests, pipeline, clients, server_args=()):
                     raise RuntimeError("%s did not start under valgrind" % binary)
                 time.sleep(0.05)
         if requests:
+            auth = []
+            if bench_user:
+                user, password = bench_user.split(":", 1)
+                auth = ["--user", user, "-a", password]
             subprocess.run(["redis-benchmark", "-p", str(port), "-t", tests, "-n", str(requests),
-                            "-P", str(pipeline), "-c", str(clients), "-q"],
+                            "-P", str(pipeline), "-c", str(clients), "-q"] + auth,
                            capture_output=True, check=True)
         subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
         proc.wait(timeout=120)
@@ -74,16 +80,18 @@ def main():
     ap.add_argument("--pipeline", type=int, nargs="+", default=[1])
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--server-args", default="",
-                    help="more arguments for both servers (split on spaces)")
+                    help="extra server arguments, split on spaces")
+    ap.add_argument("--bench-user", help="USER:PASSWORD redis-benchmark authenticates as")
     args = ap.parse_args()
+    server_args = args.server_args.split()
     total = args.requests * len(args.tests.split(","))
     for p in args.pipeline:
         for _ in range(args.rounds):
             per = {}
             for name, binary in (("base", args.base), ("new", args.new)):
-                extra = args.server_args.split()
-                idle = instructions(binary, args.tests, 0, p, args.clients, extra)
-                run = instructions(binary, args.tests, args.requests, p, args.clients, extra)
+                idle = instructions(binary, args.tests, 0, p, args.clients, server_args)
+                run = instructions(binary, args.tests, args.requests, p, args.clients,
+                                   server_args, args.bench_user)
                 per[name] = (run - idle) / total
             print("P=%d: base %.1f, new %.1f instructions/request: %.4fx (%+.1f)"
                   % (p, per["base"], per["new"], per["new"] / per["base"],

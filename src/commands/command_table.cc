@@ -64,11 +64,7 @@ CommandSpec MakeCommand(std::string name, int arity, uint32_t flags, uint64_t ac
 
 std::vector<int> CommandSpec::KeyPositions(size_t argc) const {
   std::vector<int> keys;
-  if (first_key <= 0) return keys;
-  int last = last_key;
-  if (last < 0) last = static_cast<int>(argc) + last;
-  int step = key_step > 0 ? key_step : 1;
-  for (int i = first_key; i <= last && i < static_cast<int>(argc); i += step) keys.push_back(i);
+  ForEachRangeKey(argc, [&](int i) { keys.push_back(i); });
   return keys;
 }
 

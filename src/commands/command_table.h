@@ -260,6 +260,15 @@ struct CommandSpec {
   // The argument positions of the keys of this invocation from the fixed
   // first/last/step range. Empty when the command has no such keys.
   std::vector<int> KeyPositions(size_t argc) const;
+  // Calls fn(position) for each key of the fixed range (first / last /
+  // step) of an invocation with argc arguments, allocating nothing.
+  template <typename Fn>
+  void ForEachRangeKey(size_t argc, Fn&& fn) const {
+    if (first_key <= 0) return;
+    int last = last_key < 0 ? static_cast<int>(argc) + last_key : last_key;
+    int step = key_step > 0 ? key_step : 1;
+    for (int i = first_key; i <= last && i < static_cast<int>(argc); i += step) fn(i);
+  }
   // Whether the command names keys at all (a range or a key count).
   bool HasKeys() const {
     if (range_not_keys) return false;
@@ -314,10 +323,31 @@ class CommandTable {
   void AssignIds();
   size_t id_count() const { return id_count_; }
 
+  // The commands a client can call (COMMAND COUNT): renamed ones count,
+  // those renamed to "" do not.
   size_t size() const { return commands_.size(); }
+  // Every command as declared, disabled ones included: what ACL rules and
+  // categories see (Redis's server.orig_commands).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     for (const auto& c : order_) fn(*c);
+  }
+  // The commands a client can call, in table order, each once under its own
+  // name whatever it answers to: what COMMAND, COMMAND DOCS, COMMAND LIST and
+  // INFO commandstats walk (Redis's server.commands, whose entries keep their
+  // declared fullname). size() of them.
+  template <typename Fn>
+  void ForEachCallable(Fn&& fn) const {
+    for (const auto& c : order_) {
+      if (!IsDisabled(c)) fn(*c);
+    }
+  }
+  // Whether rename-command gave the command no name at all.
+  bool IsDisabled(const CommandSpec* cmd) const {
+    for (const auto& d : disabled_) {
+      if (d.get() == cmd) return true;
+    }
+    return false;
   }
 
  private:

@@ -41,7 +41,21 @@ const char* AclErrorText(AclError e) {
   return "Wrong format";
 }
 
+bool AclHasSpaces(std::string_view s) {
+  for (char c : s) {
+    if (c == ' ' || (c >= '\t' && c <= '\r') || c == '\0') return true;
+  }
+  return false;
+}
+
 namespace {
+
+std::string Trim(std::string_view s, std::string_view chars) {
+  size_t b = s.find_first_not_of(chars);
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(chars);
+  return std::string(s.substr(b, e - b + 1));
+}
 
 // Redis 7.0.15's key-spec flags where they differ from the command's
 // read-only / write flag (COMMAND INFO's key specifications): R is ACCESS,
@@ -148,6 +162,37 @@ uint8_t AclKeyNeeds(const CommandSpec& cmd, std::span<const std::string_view> ar
 }
 
 // ---------------------------------------------------------------------------
+// AclKeyCache
+
+void AclKeyCache::Push(int pos) {
+  if (size_ < kInline) {
+    inline_[size_] = {pos, 0};
+  } else {
+    spill_.push_back({pos, 0});
+  }
+  ++size_;
+}
+
+void AclKeyCache::Fill(const CommandSpec& cmd, std::span<const std::string_view> args) {
+  filled_ = true;
+  if (cmd.keys_fn == nullptr && cmd.numkeys.count_index == 0) {
+    // A fixed range, walked in place (CommandSpec::Keys would build a vector).
+    cmd.ForEachRangeKey(args.size(), [this](int pos) { Push(pos); });
+  } else {
+    std::vector<int> positions;
+    if (cmd.Keys(args, &positions)) {
+      for (int pos : positions) Push(pos);
+    }
+  }
+  if (size_ == 0) return;
+  // AclKeyNeeds tells only the first key from the others: ask twice at most.
+  const uint8_t first = AclKeyNeeds(cmd, args, 0);
+  const uint8_t rest = size_ > 1 ? AclKeyNeeds(cmd, args, 1) : first;
+  At(0).needs = first;
+  for (size_t i = 1; i < size_; ++i) At(i).needs = rest;
+}
+
+// ---------------------------------------------------------------------------
 // AclSelector
 
 AclSelector::AclSelector(bool root, bool all_channels)
@@ -229,6 +274,7 @@ AclError AclSelector::Apply(std::string_view op, const CommandTable& table) {
     }
     if (flags == 0 || offset > op.size()) return AclError::kSyntax;
     std::string_view pattern = op.substr(offset);
+    if (AclHasSpaces(pattern)) return AclError::kSyntax;
     for (KeyPattern& k : keys_) {
       if (k.pattern == pattern) {
         k.flags |= flags;  // the same pattern again widens it
@@ -239,6 +285,7 @@ AclError AclSelector::Apply(std::string_view op, const CommandTable& table) {
   } else if (!op.empty() && op[0] == '&') {
     if (all_channels_) return AclError::kChannelAfterAll;
     std::string_view channel = op.substr(1);
+    if (AclHasSpaces(channel)) return AclError::kSyntax;
     if (std::find(channels_.begin(), channels_.end(), channel) == channels_.end()) {
       channels_.emplace_back(channel);
     }
@@ -319,20 +366,10 @@ AclResult AclSelector::Check(const CommandSpec& cmd, std::span<const std::string
     if (!found) return AclResult::kDeniedCommand;
   }
   if (!all_keys_ && cmd.HasKeys()) {
-    if (!cache->filled) {
-      cache->filled = true;
-      if (cmd.Keys(args, &cache->positions)) {
-        cache->needs.resize(cache->positions.size());
-        for (size_t i = 0; i < cache->positions.size(); ++i) {
-          cache->needs[i] = AclKeyNeeds(cmd, args, i);
-        }
-      } else {
-        cache->positions.clear();
-      }
-    }
-    for (size_t i = 0; i < cache->positions.size(); ++i) {
-      int p = cache->positions[i];
-      if (!CheckKey(args[p], cache->needs[i])) {
+    if (!cache->filled()) cache->Fill(cmd, args);
+    for (size_t i = 0; i < cache->size(); ++i) {
+      int p = cache->position(i);
+      if (!CheckKey(args[p], cache->needs(i))) {
         *pos = p;
         return AclResult::kDeniedKey;
       }
@@ -694,6 +731,13 @@ Acl::SetResult Acl::SetUser(std::string_view name, std::span<const std::string> 
   return {};
 }
 
+std::vector<std::string> Acl::UserLines() const {
+  std::vector<std::string> lines;
+  lines.reserve(users_.size());
+  for (const auto& [name, u] : users_) lines.push_back("user " + name + " " + u->Describe(*table_));
+  return lines;
+}
+
 bool Acl::DeleteUser(std::string_view name) {
   if (name == "default") return false;
   auto it = users_.find(name);
@@ -749,6 +793,73 @@ void Acl::Log(AclResult reason, bool in_multi, std::string object, std::string u
   e.client_info = std::move(client_info);
   log_.push_front(std::move(e));
   TrimLog(max_len);
+}
+
+// ---------------------------------------------------------------------------
+// ACL files
+
+std::optional<AclUserMap> ParseAclFile(std::string_view text, std::string_view path,
+                                       const CommandTable& table, bool pubsub_all,
+                                       std::string* errors) {
+  // Every line is loaded into a fresh set of users; any error anywhere
+  // keeps none of them (the caller keeps its old set).
+  AclUserMap users;
+  errors->clear();
+  size_t start = 0;
+  int linenum = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string_view raw =
+        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    start = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    ++linenum;
+    std::string line = Trim(raw, " \t\r\n");
+    if (line.empty()) continue;
+    // Split on single spaces, as sdssplitlen: runs of spaces make empty
+    // arguments, which are no-ops.
+    std::vector<std::string> argv;
+    size_t p = 0;
+    while (true) {
+      size_t sp = line.find(' ', p);
+      argv.push_back(line.substr(p, sp == std::string::npos ? std::string::npos : sp - p));
+      if (sp == std::string::npos) break;
+      p = sp + 1;
+    }
+    const std::string where = std::string(path) + ":" + std::to_string(linenum);
+    if (argv[0] != "user" || argv.size() < 2) {
+      *errors += where + " should start with user keyword followed by the username. ";
+      continue;
+    }
+    const std::string& name = argv[1];
+    if (AclHasSpaces(name)) {
+      *errors += "'" + where + ": username '" + name + "' contains invalid characters. ";
+      continue;
+    }
+    if (users.count(name) != 0) {
+      *errors += "WARNING: Duplicate user '" + name + "' found on line " +
+                 std::to_string(linenum) + ". ";
+      continue;
+    }
+    auto u = std::make_unique<AclUser>(name, pubsub_all);
+    std::vector<std::string_view> views(argv.begin() + 2, argv.end());
+    size_t unmatched = 0;
+    auto rules = AclMergeSelectorArgs(views, &unmatched);
+    if (!rules) {
+      *errors += where + ": Unmatched parenthesis in selector definition.";
+      rules.emplace();
+    }
+    for (std::string& rule : *rules) {
+      rule = Trim(rule, "\t\r\n");
+      AclError err = u->Apply(rule, table, pubsub_all);
+      if (err != AclError::kOk) {
+        *errors += where + ": Error in applying operation '" + rule + "': " + AclErrorText(err) +
+                   ". ";
+      }
+    }
+    users.emplace(name, std::move(u));
+  }
+  if (!errors->empty()) return std::nullopt;
+  return users;
 }
 
 }  // namespace spindle::server

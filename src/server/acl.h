@@ -51,17 +51,49 @@ enum class AclError : uint8_t {
 };
 const char* AclErrorText(AclError e);
 
+// Redis's ACLStringHasSpaces: a C isspace() character (space, \t \n \v \f
+// \r) or NUL. User names, key patterns and channels may hold none, so that
+// ACL LIST's lines split back into the same rules.
+bool AclHasSpaces(std::string_view s);
+
 // Key pattern permissions (%R~, %W~, %RW~ and ~).
 inline constexpr uint8_t kAclKeyRead = 1;
 inline constexpr uint8_t kAclKeyWrite = 2;
 inline constexpr uint8_t kAclKeyAll = kAclKeyRead | kAclKeyWrite;
 
 // The keys one command names, with the permission each needs, found once per
-// check and shared by the selectors (Redis's aclKeyResultCache).
-struct AclKeyCache {
-  bool filled = false;
-  std::vector<int> positions;
-  std::vector<uint8_t> needs;  // kAclKey* bits per position
+// check and shared by the selectors (Redis's aclKeyResultCache). The first
+// kInline keys live in the object itself, on the checker's stack: checking a
+// command with a fixed key range and up to kInline keys (GET, SET, LMOVE, an
+// 8-key MSET ...) allocates nothing. More keys spill into a vector, and the
+// commands with a key count or a key finder (ZUNIONSTORE, SORT) find theirs
+// through CommandSpec::Keys.
+class AclKeyCache {
+ public:
+  static constexpr size_t kInline = 8;
+
+  bool filled() const { return filled_; }
+  // Finds cmd's keys in args and what each needs (AclKeyNeeds). No keys when
+  // the arguments name no valid keys (a bad key count).
+  void Fill(const commands::CommandSpec& cmd, std::span<const std::string_view> args);
+
+  size_t size() const { return size_; }
+  int position(size_t i) const { return At(i).pos; }
+  uint8_t needs(size_t i) const { return At(i).needs; }  // kAclKey* bits
+
+ private:
+  struct Key {
+    int pos;
+    uint8_t needs;
+  };
+  const Key& At(size_t i) const { return i < kInline ? inline_[i] : spill_[i - kInline]; }
+  Key& At(size_t i) { return i < kInline ? inline_[i] : spill_[i - kInline]; }
+  void Push(int pos);
+
+  bool filled_ = false;
+  size_t size_ = 0;
+  Key inline_[kInline];
+  std::vector<Key> spill_;
 };
 
 // What a key needs for this command (Redis's key-spec flags: ACCESS is a
@@ -238,6 +270,9 @@ class Acl {
   // Replaces every user but the default with `users` and copies the new
   // default (or a fresh one) into the default user (Redis's ACL LOAD).
   void ReplaceAll(std::map<std::string, std::unique_ptr<AclUser>, std::less<>> users);
+  // "user <name> <rules>" for every user in name order: ACL LIST's lines,
+  // ACL SAVE's file and CONFIG REWRITE's `user` lines.
+  std::vector<std::string> UserLines() const;
   // A fresh "default" as Redis creates it: on nopass ~* &* +@all.
   std::unique_ptr<AclUser> MakeDefaultUser() const;
 
@@ -267,11 +302,16 @@ class Acl {
   std::deque<AclLogEntry> log_;
 };
 
-// "user <name> <rules>" lines of an ACL file or config file, validated as
-// Redis's ACLLoadFromFile / ACLAppendUserForLoading. Returns the users, or
-// the error text (e.g. "/f:3: Unknown command or category name in ACL. ").
-struct AclParseError {
-  std::string text;
-};
+using AclUserMap = std::map<std::string, std::unique_ptr<AclUser>, std::less<>>;
+
+// An ACL file's text (Redis's ACLLoadFromFile): "user <name> <rules>" lines,
+// split on single spaces, blank lines skipped. Returns every user of the
+// file, or nullopt with *errors Redis's concatenated messages, each naming
+// path and line ("<path>:3: Error in applying operation '+x': Unknown
+// command or category name in ACL. "), without the final "WARNING: ACL
+// errors detected ..." sentence. Pure: the caller installs the users.
+std::optional<AclUserMap> ParseAclFile(std::string_view text, std::string_view path,
+                                       const commands::CommandTable& table, bool pubsub_all,
+                                       std::string* errors);
 
 }  // namespace spindle::server

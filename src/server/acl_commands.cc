@@ -140,24 +140,11 @@ void Server::DefaultUserChanged() {
 
 namespace {
 
-std::string Trim(std::string_view s, std::string_view chars) {
-  size_t b = s.find_first_not_of(chars);
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(chars);
-  return std::string(s.substr(b, e - b + 1));
-}
-
-bool HasSpaces(std::string_view s) {
-  for (char ch : s) {
-    if (ch == ' ' || ch == '\0') return true;
-  }
-  return false;
-}
-
-std::string AclFileText(Acl& acl) {
+std::string AclFileText(const Acl& acl) {
   std::string text;
-  for (const auto& [name, u] : acl.users()) {
-    text += "user " + name + " " + u->Describe(acl.table()) + "\n";
+  for (const std::string& line : acl.UserLines()) {
+    text += line;
+    text += '\n';
   }
   return text;
 }
@@ -194,7 +181,7 @@ Status Server::LoadUsersAtStartup() {
   for (const std::vector<std::string>* line : user_lines) {
     const std::vector<std::string>& argv = *line;
     const std::string& name = argv[1];
-    if (HasSpaces(name)) {
+    if (AclHasSpaces(name)) {
       return Status::InvalidArgument("Error in user declaration '" + name +
                                      "': Usernames can't contain spaces or null characters");
     }
@@ -239,66 +226,10 @@ Status Server::LoadAclFile(const std::string& path) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::string text = buffer.str();
-  // Redis's ACLLoadFromFile: every line is loaded into a fresh set of
-  // users; any error keeps the old set.
-  Acl staging(&commands_);
-  staging.set_pubsub_all(acl_->pubsub_all());
-  std::map<std::string, std::unique_ptr<AclUser>, std::less<>> users;
   std::string errors;
-  size_t start = 0;
-  int linenum = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    start = nl == std::string::npos ? text.size() + 1 : nl + 1;
-    ++linenum;
-    line = Trim(line, " \t\r\n");
-    if (line.empty()) continue;
-    // Split on single spaces, as sdssplitlen: runs of spaces make empty
-    // arguments, which are no-ops.
-    std::vector<std::string> argv;
-    size_t p = 0;
-    while (true) {
-      size_t sp = line.find(' ', p);
-      argv.push_back(line.substr(p, sp == std::string::npos ? std::string::npos : sp - p));
-      if (sp == std::string::npos) break;
-      p = sp + 1;
-    }
-    const std::string where = path + ":" + std::to_string(linenum);
-    if (argv[0] != "user" || argv.size() < 2) {
-      errors += where + " should start with user keyword followed by the username. ";
-      continue;
-    }
-    const std::string& name = argv[1];
-    if (HasSpaces(name)) {
-      errors += "'" + where + ": username '" + name + "' contains invalid characters. ";
-      continue;
-    }
-    if (users.count(name) != 0) {
-      errors += "WARNING: Duplicate user '" + name + "' found on line " +
-                std::to_string(linenum) + ". ";
-      continue;
-    }
-    auto u = std::make_unique<AclUser>(name, acl_->pubsub_all());
-    std::vector<std::string_view> views(argv.begin() + 2, argv.end());
-    size_t unmatched = 0;
-    auto rules = AclMergeSelectorArgs(views, &unmatched);
-    if (!rules) {
-      errors += where + ": Unmatched parenthesis in selector definition.";
-      rules.emplace();
-    }
-    for (std::string& rule : *rules) {
-      rule = Trim(rule, "\t\r\n");
-      AclError err = u->Apply(rule, commands_, acl_->pubsub_all());
-      if (err != AclError::kOk) {
-        errors += where + ": Error in applying operation '" + rule + "': " + AclErrorText(err) +
-                  ". ";
-      }
-    }
-    users.emplace(name, std::move(u));
-  }
-  if (!errors.empty()) {
+  std::optional<AclUserMap> users =
+      ParseAclFile(buffer.str(), path, commands_, acl_->pubsub_all(), &errors);
+  if (!users) {
     return Status::InvalidArgument(
         errors +
         "WARNING: ACL errors detected, no change to the previously active ACL rules was "
@@ -310,7 +241,7 @@ Status Server::LoadAclFile(const std::string& path) {
     if (u.get() != acl_->default_user()) old.push_back(u.get());
   }
   for (const AclUser* u : old) KillClientsOfUser(u);
-  acl_->ReplaceAll(std::move(users));
+  acl_->ReplaceAll(std::move(*users));
   DefaultUserChanged();
   return Status::Ok();
 }
@@ -374,7 +305,7 @@ void ReplyUserSelector(CommandContext& ctx, const AclSelector& s, const commands
 void AclSetUser(CommandContext& ctx) {
   Server* s = ServerOf(ctx);
   std::string_view name = ctx.args[2];
-  if (HasSpaces(name)) {
+  if (AclHasSpaces(name)) {
     ctx.reply->Error("ERR Usernames can't contain spaces or null characters");
     return;
   }
@@ -444,10 +375,9 @@ void AclDelUser(CommandContext& ctx) {
 
 void AclList(CommandContext& ctx) {
   Acl& acl = ServerOf(ctx)->acl();
-  ctx.reply->ArrayHeader(acl.users().size());
-  for (const auto& [name, u] : acl.users()) {
-    ctx.reply->Bulk("user " + name + " " + u->Describe(acl.table()));
-  }
+  std::vector<std::string> lines = acl.UserLines();
+  ctx.reply->ArrayHeader(lines.size());
+  for (const std::string& line : lines) ctx.reply->Bulk(line);
 }
 
 void AclUsers(CommandContext& ctx) {

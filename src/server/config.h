@@ -150,8 +150,9 @@ class Config {
   // content; "" for a missing or empty file). Pure, for tests:
   //  - every line is trimmed of " \t\r\n"; comments and blank lines stay;
   //  - a line that does not parse, or names no directive, becomes "# ??? line"
-  //    (`include`, `rename-command`, `user`, `loadmodule`, `sentinel` and
-  //    module options `a.b` are kept as they are);
+  //    (`include`, `rename-command`, `loadmodule`, `sentinel` and
+  //    module options `a.b` are kept as they are; `user` lines as
+  //    set_user_lines_source says);
   //  - each directive (aliases count as their directive) is rewritten on the
   //    lines where it already appears, first occurrence first; its lines left
   //    over are blanked; a directive absent from the file is appended only if
@@ -165,6 +166,16 @@ class Config {
   // notify-keyspace-events as storage::NotifyFlag bits ('n' included even
   // where the CONFIG GET text, as Redis's, leaves it out next to 'A').
   uint32_t notify_keyspace_events_flags() const { return notify_flags_; }
+
+  // The `user` lines CONFIG REWRITE writes (Redis's rewriteConfigUserOption):
+  // "user <name> <rules>" for every user, as ACL LIST describes them, set by
+  // the server. When aclfile is empty the rewrite replaces the file's `user`
+  // lines with these (reusing their places, appending the rest); when aclfile
+  // is set it removes them, as Redis does. Without a source (a Config used
+  // alone, as in unit tests) `user` lines are kept as they are.
+  void set_user_lines_source(std::function<std::vector<std::string>()> fn) {
+    user_lines_ = std::move(fn);
+  }
 
   // Called after a directive changed at run time (CONFIG SET), with its
   // canonical name; the server uses it to apply changes (loglevel, maxclients ...).
@@ -188,6 +199,7 @@ class Config {
   bool save_loaded_ = false;
   std::string file_;
   std::function<Status(std::string_view)> on_change_;
+  std::function<std::vector<std::string>()> user_lines_;
 };
 
 }  // namespace spindle::server

@@ -1,8 +1,8 @@
 // CONFIG REWRITE, reproducing Redis 7.0.15's rewriteConfig() (config.c): the
 // same input file and the same values give the same output text, byte for
 // byte, except where noted in docs/CONFIG.md (appended lines come in table
-// order, `user` / `loadmodule` lines are kept as they are because Spindle has
-// no ACL or modules yet, permissions and symbolic links are kept). The rules
+// order, `loadmodule` lines are kept as they are because Spindle has no
+// modules, permissions and symbolic links are kept). The rules
 // below were checked against a running redis-server 7.0.15 by starting it
 // with a config file, running CONFIG SET and CONFIG REWRITE, and diffing.
 //
@@ -77,10 +77,10 @@ bool EmptyIsNull(std::string_view name) {
 }
 
 // Lines Redis accepts in a config file that are not config values. They are
-// never "processed", so the rewrite keeps them as they are. (Redis rewrites
-// `user` and `loadmodule` from its ACL and module state; Spindle has neither
-// yet and keeps the lines.) Module options `name.option value` are kept too:
-// Redis knows them once their module is loaded.
+// never "processed" (but `user`, see RenderRewrite), so the rewrite keeps them
+// as they are. (Redis rewrites `loadmodule` from its module state; Spindle has
+// no modules and keeps the lines.) Module options `name.option value` are kept
+// too: Redis knows them once their module is loaded.
 bool IsKeptDirective(std::string_view lower_name) {
   return lower_name == "include" || lower_name == "rename-command" || lower_name == "user" ||
          lower_name == "loadmodule" || lower_name == "sentinel" ||
@@ -399,6 +399,17 @@ std::string Config::RenderRewrite(std::string_view old_text) const {
         RewriteSpecial(d, value, cluster_enabled, state);
         break;
     }
+  }
+  // Redis's rewriteConfigUserOption, after every config value: with an
+  // aclfile the users live there and every `user` line goes; otherwise one
+  // line per user (in name order) takes the old lines' places, the rest are
+  // appended, and old lines left over go.
+  if (user_lines_) {
+    const std::string& aclfile = current_[config_internal::LookupDirective("aclfile")];
+    if (aclfile.empty()) {
+      for (std::string& line : user_lines_()) state.Rewrite("user", std::move(line), true);
+    }
+    state.MarkProcessed("user");
   }
   return state.Finish();
 }

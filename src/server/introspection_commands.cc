@@ -127,7 +127,7 @@ const CommandSpec* FindByFullName(CommandTable& table, std::string_view name) {
 void CommandAll(CommandContext& ctx) {
   CommandTable& table = TableOf(ctx);
   ctx.reply->ArrayHeader(table.size());
-  table.ForEach([&](const CommandSpec& cmd) { ReplyCommandInfo(ctx, cmd); });
+  table.ForEachCallable([&](const CommandSpec& cmd) { ReplyCommandInfo(ctx, cmd); });
 }
 
 void CommandCount(CommandContext& ctx) { ctx.reply->Integer(static_cast<int64_t>(TableOf(ctx).size())); }
@@ -153,7 +153,7 @@ void CommandDocs(CommandContext& ctx) {
   CommandTable& table = TableOf(ctx);
   if (ctx.argc() == 2) {
     ctx.reply->MapHeader(table.size());
-    table.ForEach([&](const CommandSpec& cmd) {
+    table.ForEachCallable([&](const CommandSpec& cmd) {
       ctx.reply->Bulk(cmd.name);
       ReplyCommandDocs(ctx, cmd);
     });
@@ -258,7 +258,7 @@ void CommandList(CommandContext& ctx) {
     if (keep) names.push_back(cmd.name);
   };
   if (filter != kModule) {
-    table.ForEach([&](const CommandSpec& cmd) {
+    table.ForEachCallable([&](const CommandSpec& cmd) {
       consider(cmd);
       for (const auto& sub : cmd.subcommands) consider(sub);
     });

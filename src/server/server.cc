@@ -94,6 +94,7 @@ class Server::Listener : public net::FdHandler {
 Server::Server(Config config) : config_(std::move(config)) {
   run_id_ = RandomHex(40);
   config_.set_on_change([this](std::string_view name) { return ApplyConfigChange(name); });
+  config_.set_user_lines_source([this] { return acl_->UserLines(); });
 }
 
 Server::~Server() {

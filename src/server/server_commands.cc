@@ -323,7 +323,7 @@ void InfoCommandStats(Server& s, InfoWriter& w) {
              static_cast<unsigned long long>(st.failed_calls));
     w.Field(("cmdstat_" + cmd.name).c_str(), std::string(buf));
   };
-  s.commands().ForEach([&](const CommandSpec& cmd) {
+  s.commands().ForEachCallable([&](const CommandSpec& cmd) {
     one(cmd);
     for (const auto& sub : cmd.subcommands) one(sub);
   });

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from resp import RawConnection, ConnectionClosed
+from resp import RawConnection, ConnectionClosed, parse_int_reply
 
 OK = b"+OK\r\n"
 WRONGPASS = b"-WRONGPASS invalid username-password pair or user is disabled.\r\n"
@@ -113,10 +113,17 @@ def test_getuser_selectors_and_resp3(conn):
     (b"#abc", b"The password hash must be exactly 64 characters and contain only lowercase "
               b"hexadecimal characters"),
     (b"(bogus)", b"Syntax error"),
+    # Key patterns and channels with a C isspace() character (ACLStringHasSpaces).
+    (b"~a b", b"Syntax error"),
+    (b"%R~a\tb", b"Syntax error"),
+    (b"&a\nb", b"Syntax error"),
+    (b"(~a\vb)", b"Syntax error"),
 ])
 def test_setuser_errors(conn, rule, error):
+    # (An error reply's newlines become spaces.)
+    shown = rule.replace(b"\r", b" ").replace(b"\n", b" ")
     assert conn.call([b"ACL", b"SETUSER", b"e", b"on", rule]) == \
-        b"-ERR Error in ACL SETUSER modifier '" + rule + b"': " + error + b"\r\n"
+        b"-ERR Error in ACL SETUSER modifier '" + shown + b"': " + error + b"\r\n"
     # Nothing was applied: the user does not exist.
     assert conn.call([b"ACL", b"GETUSER", b"e"]) == b"$-1\r\n"
 
@@ -133,6 +140,8 @@ def test_setuser_more_errors(conn):
     assert conn.call([b"ACL", b"SETUSER", b"e", b"(~a"]) == \
         b"-ERR Unmatched parenthesis in acl selector starting at '(~a'.\r\n"
     assert conn.call([b"ACL", b"SETUSER", b"a b"]) == \
+        b"-ERR Usernames can't contain spaces or null characters\r\n"
+    assert conn.call([b"ACL", b"SETUSER", b"a\tb"]) == \
         b"-ERR Usernames can't contain spaces or null characters\r\n"
     assert conn.call([b"ACL", b"SETUSER"]) == \
         b"-ERR wrong number of arguments for 'acl|setuser' command\r\n"
@@ -470,6 +479,77 @@ def test_aclfile_save_and_load(harness, tmp_path):
         c.close()
 
 
+def user_lines(path):
+    return [l for l in path.read_text().split("\n") if l.startswith("user ")]
+
+
+def test_config_rewrite_writes_the_users(harness, tmp_path):
+    # Redis's rewriteConfigUserOption: every user as ACL LIST describes it,
+    # in name order, the first taking the old `user` line's place.
+    conf = tmp_path / "w.conf"
+    write(conf, "# users\nuser bob on >x ~* +get\nrequirepass foo\n")
+    srv = harness.start(config_file=str(conf))
+    c = connect(srv, b"foo")
+    try:
+        assert c.call([b"ACL", b"SETUSER", b"alice", b"on", b">a", b"~k*", b"%R~r*", b"&ch",
+                       b"+@string", b"-set", b"(+get ~s*)"]) == OK
+        assert c.call([b"ACL", b"SETUSER", b"carol"]) == OK
+        assert c.call([b"ACL", b"DELUSER", b"bob"]) == b":1\r\n"
+        assert c.call([b"CONFIG", b"REWRITE"]) == OK
+        text = conf.read_text()
+        assert text.startswith("# users\nuser alice on #" + sha(b"a").decode() +
+                               " ~k* %R~r* resetchannels &ch -@all +@string -set"
+                               " (~s* resetchannels -@all +get)\nrequirepass \"foo\"\n")
+        assert user_lines(conf) == [
+            "user alice on #" + sha(b"a").decode() + " ~k* %R~r* resetchannels &ch -@all "
+            "+@string -set (~s* resetchannels -@all +get)",
+            "user carol off resetchannels -@all",
+            "user default on #" + sha(b"foo").decode() + " ~* &* +@all"]
+        # The user lines come after every config line.
+        assert text.rstrip("\n").endswith("user default on #" + sha(b"foo").decode() +
+                                           " ~* &* +@all")
+        # A second rewrite keeps them where they are; deleted users go.
+        assert c.call([b"ACL", b"DELUSER", b"alice"]) == b":1\r\n"
+        assert c.call([b"CONFIG", b"REWRITE"]) == OK
+        assert user_lines(conf) == ["user carol off resetchannels -@all",
+                                    "user default on #" + sha(b"foo").decode() + " ~* &* +@all"]
+        assert conf.read_text().startswith("# users\nuser carol off resetchannels -@all\n"
+                                           "requirepass \"foo\"\n")
+    finally:
+        c.close()
+    # The file starts again with the same users.
+    srv.stop()
+    srv2 = harness.start(config_file=str(conf))
+    c = connect(srv2, b"foo")
+    try:
+        assert c.call([b"ACL", b"USERS"]) == arr(bulk(b"carol"), bulk(b"default"))
+    finally:
+        c.close()
+
+
+def test_config_rewrite_with_aclfile_drops_user_lines(harness, tmp_path):
+    # With an aclfile the users live there: the rewrite removes every `user`
+    # line of the config file (rewriteConfigMarkAsProcessed) and leaves the
+    # aclfile alone.
+    aclfile = tmp_path / "users.acl"
+    acl_text = "user default on nopass ~* &* +@all\n"
+    write(aclfile, acl_text)
+    conf = tmp_path / "a.conf"
+    write(conf, "aclfile %s\n" % aclfile)
+    srv = harness.start(config_file=str(conf))
+    c = RawConnection(srv.host, srv.port, timeout=30)
+    try:
+        with open(conf, "a") as f:
+            f.write("user zed on\n")
+        assert c.call([b"ACL", b"SETUSER", b"q", b"on"]) == OK
+        assert c.call([b"CONFIG", b"REWRITE"]) == OK
+        assert user_lines(conf) == []
+        assert conf.read_text().startswith('aclfile "%s"\n' % aclfile)
+        assert aclfile.read_text() == acl_text
+    finally:
+        c.close()
+
+
 def test_aclfile_and_user_lines_conflict(harness, tmp_path):
     conf = tmp_path / "c.conf"
     write(conf, "aclfile %s\nuser bob on\n" % (tmp_path / "x.acl"))
@@ -492,6 +572,75 @@ def test_rename_command(harness, tmp_path):
         assert c.call([b"ACL", b"SETUSER", b"u", b"+get"]) == OK
         assert c.call([b"CONFIG", b"SET", b"rename-command", b"x"]).startswith(b"-ERR Unknown "
                                                                                b"option")
+    finally:
+        c.close()
+
+
+def names_of_command_list(raw):
+    # COMMAND LIST's reply: an array of bulk strings.
+    lines = raw.split(b"\r\n")
+    return [lines[i + 1] for i in range(1, len(lines) - 1, 2) if lines[i].startswith(b"$")]
+
+
+def test_rename_command_and_command_introspection(harness, tmp_path):
+    # Redis 7.0 answers COMMAND from server.commands: a renamed command is
+    # found under its new name and reported under its own, a command renamed
+    # to "" is gone; INFO commandstats counts under the declared name.
+    plain = harness.start()
+    p = RawConnection(plain.host, plain.port, timeout=30)
+    try:
+        full_count = parse_int_reply(p.call([b"COMMAND", b"COUNT"]))
+        full_list = names_of_command_list(p.call([b"COMMAND", b"LIST"]))
+    finally:
+        p.close()
+    conf = tmp_path / "r.conf"
+    write(conf, 'rename-command get fetch\nrename-command flushall ""\n'
+                'rename-command config cfg\n')
+    srv = harness.start(config_file=str(conf))
+    c = RawConnection(srv.host, srv.port, timeout=30)
+    try:
+        assert parse_int_reply(c.call([b"COMMAND", b"COUNT"])) == full_count - 1
+        listed = names_of_command_list(c.call([b"COMMAND", b"LIST"]))
+        assert sorted(listed) == sorted(n for n in full_list if n != b"flushall")
+        assert b"get" in listed and b"config|get" in listed and b"fetch" not in listed
+        assert c.call([b"COMMAND", b"LIST", b"FILTERBY", b"PATTERN", b"flush*"]) == arr(
+            bulk(b"flushdb"))
+        assert c.call([b"COMMAND", b"LIST", b"FILTERBY", b"PATTERN", b"fe*"]) == b"*0\r\n"
+        # COMMAND INFO / DOCS look the new name up and report the old one.
+        assert c.call([b"COMMAND", b"INFO", b"fetch"]).startswith(
+            b"*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n")
+        assert c.call([b"COMMAND", b"INFO", b"get", b"flushall", b"config|get"]) == (
+            b"*3\r\n$-1\r\n$-1\r\n$-1\r\n")
+        assert c.call([b"COMMAND", b"INFO", b"cfg|get"]).startswith(
+            b"*1\r\n*10\r\n$10\r\nconfig|get\r\n")
+        # (Spindle's DOCS have no argument list yet: the map's size differs.)
+        fetch_docs = c.call([b"COMMAND", b"DOCS", b"fetch"])
+        assert fetch_docs.startswith(b"*2\r\n$3\r\nget\r\n*")
+        assert b"\r\n$7\r\nsummary\r\n$22\r\nGet the value of a key\r\n" in fetch_docs
+        assert c.call([b"COMMAND", b"DOCS", b"get", b"flushall"]) == b"*0\r\n"
+        assert c.call([b"COMMAND", b"DOCS", b"cfg|get"]).startswith(b"*2\r\n$10\r\nconfig|get\r\n")
+        # Every command once, under its own name, flushall not at all: the
+        # array's length is COMMAND COUNT (and so for DOCS).
+        everything = c.call([b"COMMAND"])
+        assert everything.startswith(b"*%d\r\n" % (full_count - 1))
+        assert b"\r\n*10\r\n$3\r\nget\r\n" in everything
+        assert b"$8\r\nflushall\r\n" not in everything
+        assert b"$5\r\nfetch\r\n" not in everything
+        docs = c.call([b"COMMAND", b"DOCS"])
+        assert docs.startswith(b"*%d\r\n" % (2 * (full_count - 1)))
+        assert b"$8\r\nflushall\r\n" not in docs
+        # GETKEYS resolves the name as the dispatcher does.
+        assert c.call([b"COMMAND", b"GETKEYS", b"fetch", b"a"]) == arr(bulk(b"a"))
+        assert c.call([b"COMMAND", b"GETKEYS", b"get", b"a"]) == (
+            b"-ERR Invalid command specified\r\n")
+        # commandstats: the declared names.
+        assert c.call([b"CFG", b"RESETSTAT"]) == OK
+        assert c.call([b"FETCH", b"a"]) == b"$-1\r\n"
+        assert c.call([b"CFG", b"GET", b"maxmemory"]) == arr(bulk(b"maxmemory"), bulk(b"0"))
+        stats = c.call([b"INFO", b"commandstats"])
+        assert b"cmdstat_get:calls=1," in stats
+        assert b"cmdstat_config|get:calls=1," in stats
+        assert b"fetch" not in stats and b"cfg" not in stats
     finally:
         c.close()
 

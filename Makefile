@@ -71,10 +71,10 @@ test-unit: build
 
 # The suite runs twice: on the main thread alone, and with two I/O threads
 # taking the reads, the parsing and the writes (io-threads 2).
+# The whole suite with io-threads 1 and with io-threads 2, the two passes side
+# by side (tests/integration/run_passes.sh).
 test-integration: build
-	SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server $(PY) -m pytest -q tests/integration
-	SPINDLE_TEST_IO_THREADS=2 SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server \
-	  $(PY) -m pytest -q tests/integration
+	SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server PY=$(PY) tests/integration/run_passes.sh 1 2
 
 test-differential: build
 	SPINDLE_SERVER=$(CURDIR)/$(BUILD)/spindle-server $(PY) -m pytest -q tests/differential

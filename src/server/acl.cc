@@ -7,6 +7,7 @@
 #include "common/glob.h"
 #include "common/sha256.h"
 #include "common/strings.h"
+#include "common/text_lines.h"
 
 namespace spindle::server {
 
@@ -49,13 +50,6 @@ bool AclHasSpaces(std::string_view s) {
 }
 
 namespace {
-
-std::string Trim(std::string_view s, std::string_view chars) {
-  size_t b = s.find_first_not_of(chars);
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(chars);
-  return std::string(s.substr(b, e - b + 1));
-}
 
 // Redis 7.0.15's key-spec flags where they differ from the command's
 // read-only / write flag (COMMAND INFO's key specifications): R is ACCESS,
@@ -805,15 +799,10 @@ std::optional<AclUserMap> ParseAclFile(std::string_view text, std::string_view p
   // keeps none of them (the caller keeps its old set).
   AclUserMap users;
   errors->clear();
-  size_t start = 0;
-  int linenum = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    std::string_view raw =
-        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    start = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-    ++linenum;
-    std::string line = Trim(raw, " \t\r\n");
+  LineReader lines(text);
+  std::string line;
+  while (lines.Next(&line)) {
+    const size_t linenum = lines.number();
     if (line.empty()) continue;
     // Split on single spaces, as sdssplitlen: runs of spaces make empty
     // arguments, which are no-ops.

@@ -27,6 +27,7 @@
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "common/strings.h"
+#include "common/text_lines.h"
 #include "server/config_internal.h"
 #include "storage/keyspace_events.h"
 
@@ -1045,13 +1046,6 @@ std::vector<std::string> SplitOnSpace(std::string_view v) {
   return out;
 }
 
-std::string Trim(std::string_view s, std::string_view chars) {
-  size_t a = s.find_first_not_of(chars);
-  if (a == std::string_view::npos) return "";
-  size_t b = s.find_last_not_of(chars);
-  return std::string(s.substr(a, b - a + 1));
-}
-
 std::string FatalPrefix() {
   return std::string("*** FATAL CONFIG FILE ERROR (Redis ") + kRedisVersion + ") ***\n";
 }
@@ -1223,15 +1217,10 @@ Status Config::LoadText(std::string_view text, int depth) {
                                    std::to_string(linenum) + "\n>>> '" + line + "'\n" + err);
   };
 
-  size_t start = 0;
-  size_t linenum = 0;
-  while (start <= text.size() && !text.empty()) {
-    size_t nl = text.find('\n', start);
-    std::string_view raw =
-        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    start = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-    ++linenum;
-    std::string line = Trim(raw, " \t\r\n");
+  LineReader lines(text);
+  std::string line;
+  while (lines.Next(&line)) {
+    const size_t linenum = lines.number();
     if (line.empty() || line[0] == '#') continue;
 
     auto split = SplitArgs(line);

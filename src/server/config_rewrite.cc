@@ -28,6 +28,7 @@
 
 #include "common/logging.h"
 #include "common/strings.h"
+#include "common/text_lines.h"
 #include "server/config.h"
 #include "server/config_internal.h"
 
@@ -87,13 +88,6 @@ bool IsKeptDirective(std::string_view lower_name) {
          lower_name.find('.') != std::string_view::npos;
 }
 
-std::string TrimLine(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  size_t a = s.find_first_not_of(kSpace);
-  if (a == std::string_view::npos) return "";
-  size_t b = s.find_last_not_of(kSpace);
-  return std::string(s.substr(a, b - a + 1));
-}
 
 // rewriteConfigFormatMemory: the value is a C long long there, so a
 // maxmemory past LLONG_MAX prints negative, as in Redis.
@@ -123,7 +117,7 @@ class RewriteState {
     while (true) {
       size_t nl = text.find('\n', start);
       std::string_view raw = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
-      AddOldLine(TrimLine(raw));
+      AddOldLine(Trim(raw, " \t\r\n"));
       if (nl == std::string_view::npos) break;
       start = nl + 1;
     }

@@ -181,7 +181,13 @@ _STABLE_DIRECTIVES = ["maxclients", "databases", "hz", "timeout", "tcp-keepalive
                       "proto-max-bulk-len", "client-query-buffer-limit", "maxmemory",
                       "maxmemory-policy", "tcp-backlog", "save", "appendonly",
                       "hash-max-listpack-entries", "lua-time-limit", "notify-keyspace-events",
-                      "io-threads", "io-threads-do-reads"]
+                      "io-threads", "io-threads-do-reads",
+                      # issue 8: memory, client limits, access control, TLS
+                      "maxmemory-samples", "maxmemory-eviction-tenacity", "lfu-log-factor",
+                      "lfu-decay-time", "lazyfree-lazy-eviction", "maxmemory-clients",
+                      "client-output-buffer-limit", "protected-mode", "acllog-max-len",
+                      "acl-pubsub-default", "aclfile", "tls-port", "tls-auth-clients",
+                      "tls-protocols", "tls-ciphersuites", "tls-session-caching"]
 
 
 def gen_config(rng, ctx):
@@ -202,6 +208,18 @@ def gen_config(rng, ctx):
             ["tcp-keepalive", "99999999999999999999"], ["save", "bad"],
             # Threaded I/O is set at start only (immutable), as in Redis.
             ["io-threads", "2"], ["io-threads-do-reads", "yes"], ["io-threads", "x"],
+            # issue 8's directives
+            ["maxmemory", "1zb"], ["maxmemory-samples", "0"], ["maxmemory-samples", "x"],
+            ["maxmemory-eviction-tenacity", "101"], ["lfu-log-factor", "-1"],
+            ["lfu-decay-time", "abc"], ["lazyfree-lazy-eviction", "maybe"],
+            ["maxmemory-clients", "abc"], ["maxmemory-clients", "101%"],
+            ["maxmemory-clients", "-1"], ["client-output-buffer-limit", "normal 1 2"],
+            ["client-output-buffer-limit", "bogus 0 0 0"],
+            ["client-output-buffer-limit", "pubsub 1mb x 60"],
+            ["protected-mode", "maybe"], ["acllog-max-len", "-1"],
+            ["acl-pubsub-default", "bogus"], ["aclfile", "/tmp/x.acl"],
+            ["tls-port", "70000"], ["tls-port", "x"], ["tls-auth-clients", "maybe"],
+            ["tls-session-caching", "maybe"], ["tls-session-cache-size", "-1"],
         ]))]
     return [Op(rng.choice([["CONFIG"], ["CONFIG", "SET", "hz"], ["CONFIG", "GET"],
                            ["CONFIG", "bogus"], ["CONFIG", "HELP"],

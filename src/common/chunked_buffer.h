@@ -59,6 +59,10 @@ class ChunkedBuffer {
   void Append(const char* data, size_t len) {
     while (len > 0) {
       if (chunks_.size() == first_ || chunks_.back().used == chunks_.back().cap) {
+        if (allocated_ >= grow_limit_) [[unlikely]] {
+          truncated_ = true;
+          return;
+        }
         // A big payload gets one chunk of its own size (bounded below by the
         // standard size) so it is copied once and written with one iovec.
         size_t cap = kChunkSize;
@@ -106,6 +110,10 @@ class ChunkedBuffer {
   // or null block queues nothing.
   void AppendShared(SharedBytes block) {
     if (!block || block->empty()) return;
+    if (allocated_ >= grow_limit_) [[unlikely]] {
+      truncated_ = true;
+      return;
+    }
     size_t len = block->size();
     Chunk c;
     c.cap = c.used = len;
@@ -114,6 +122,18 @@ class ChunkedBuffer {
     size_ += len;
     chunks_.push_back(std::move(c));
   }
+
+  // A bound on growth (Redis stops adding to a client's output once the
+  // client is over its output-buffer hard limit): once allocated() has
+  // reached limit, appends that need a new chunk are dropped and the buffer
+  // is marked truncated. The chunk that crosses the limit is still added,
+  // so allocated() >= limit afterwards and the owner's limit check, which
+  // runs after the command, sees it over. A truncated buffer holds a cut
+  // reply and must never be written out: its owner closes it. Checked only
+  // where a chunk is opened, never on the per-byte path. SIZE_MAX: none.
+  void set_grow_limit(size_t limit) { grow_limit_ = limit; }
+  size_t grow_limit() const { return grow_limit_; }
+  bool truncated() const { return truncated_; }
 
   // Bytes queued and not yet consumed.
   size_t size() const { return size_; }
@@ -165,6 +185,7 @@ class ChunkedBuffer {
     front_offset_ = 0;
     size_ = 0;
     allocated_ = 0;
+    truncated_ = false;
   }
 
   // Copies everything queued into a string (tests and small tools).
@@ -264,6 +285,8 @@ class ChunkedBuffer {
   size_t front_offset_ = 0;
   size_t size_ = 0;
   size_t allocated_ = 0;
+  size_t grow_limit_ = static_cast<size_t>(-1);
+  bool truncated_ = false;
 };
 
 }  // namespace spindle

@@ -6,8 +6,9 @@
 //  - output limits: every time a reply block is added (_addReplyProtoToList),
 //    closing asynchronously; and from clientsCron (closing at once) so a
 //    client held over its soft limit is closed even when nothing more is
-//    queued for it. Spindle checks after each command for the client that
-//    ran it, after each pub/sub message, invalidation or MONITOR line queued
+//    queued for it. Spindle bounds a reply's growth while a command runs
+//    (OutputGrowLimit: past the limit nothing more is queued, as Redis),
+//    checks after each command for the client that ran it, after each pub/sub message, invalidation or MONITOR line queued
 //    on a client (OutputAppended), and in ClientsCron. The check, the figures
 //    and closing all run on the main thread; I/O threads only drain buffers.
 //  - client eviction: before each command (processCommand) and in
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -93,6 +95,15 @@ bool OutputLimitReached(const OutputBufferLimit& limit, size_t used, int64_t now
   return hard || soft;
 }
 
+size_t OutputGrowLimit(const OutputBufferLimit& limit, int64_t soft_since_s, int64_t now_s) {
+  size_t grow = std::numeric_limits<size_t>::max();
+  if (limit.hard_bytes != 0) grow = static_cast<size_t>(limit.hard_bytes);
+  if (limit.soft_bytes != 0 && soft_since_s != 0 && now_s - soft_since_s > limit.soft_seconds) {
+    grow = std::min(grow, static_cast<size_t>(limit.soft_bytes));
+  }
+  return grow;
+}
+
 size_t ClientEvictionLimit(std::string_view maxmemory_clients, uint64_t maxmemory) {
   constexpr size_t kMinLimit = 128 * 1024;
   const std::string text(maxmemory_clients);
@@ -124,12 +135,16 @@ bool ProtectedModeRefuses(bool protected_mode, bool default_user_nopass,
 bool Server::CloseOnOutputLimit(Client* c, bool from_cron) {
   // The AOF loader's client has no connection: never closed.
   if (c->fd() < 0 || c->close_asap()) return false;
-  const OutputBufferLimit& limit = settings_.obuf_limits.Of(OutputClassOf(*c));
-  if (!limit.enabled()) return false;
-  const size_t used = OutputMemoryUsage(*c);
-  if (used == 0) return false;  // Redis: reply_bytes == 0, the soft clock untouched
   const int64_t now_ms = Clock::NowMs();
-  if (!OutputLimitReached(limit, used, now_ms / 1000, &c->obuf_soft_since_s)) return false;
+  // A reply cut at its grow limit (OutputGrowLimit) must never be written:
+  // that client is over, whatever the limits say now.
+  if (!c->output().truncated()) {
+    const OutputBufferLimit& limit = settings_.obuf_limits.Of(OutputClassOf(*c));
+    if (!limit.enabled()) return false;
+    const size_t used = OutputMemoryUsage(*c);
+    if (used == 0) return false;  // Redis: reply_bytes == 0, the soft clock untouched
+    if (!OutputLimitReached(limit, used, now_ms / 1000, &c->obuf_soft_since_s)) return false;
+  }
   // The line shows the client as it was, before it is marked closing.
   const std::string info = ClientInfoLine(*c, now_ms);
   CloseClientAsync(c);

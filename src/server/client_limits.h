@@ -77,6 +77,13 @@ size_t ClientMemoryUsage(const Client& c);
 bool OutputLimitReached(const OutputBufferLimit& limit, size_t used, int64_t now_s,
                         int64_t* soft_since_s);
 
+// How far c's reply buffer may grow while one command runs, under limit
+// (ChunkedBuffer::set_grow_limit): the hard limit, or the soft one once its
+// clock (soft_since_s, as OutputLimitReached keeps it) has run longer than
+// soft_seconds, since Redis would close the client the moment either is
+// reached and queue nothing more; SIZE_MAX when neither applies.
+size_t OutputGrowLimit(const OutputBufferLimit& limit, int64_t soft_since_s, int64_t now_s);
+
 // Redis's getClientEvictionLimit: maxmemory-clients in bytes from its
 // CONFIG GET text (bytes, or "N%" of maxmemory), at least 128 KiB so a bad
 // setting cannot cut every client off; 0 when eviction is off (0, or a

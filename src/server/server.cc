@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "common/clock.h"
@@ -473,6 +474,13 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
     EvictClients();
     if (c->close_asap()) return;
   }
+  // What the reply may grow to before the client is over its output limit
+  // (Redis queues nothing more once the limit is reached: one LRANGE of
+  // millions of elements stops there, not at its full size).
+  const OutputBufferLimit& obuf_limit = settings_.obuf_limits.Of(OutputClassFor(c->subscribed()));
+  c->output().set_grow_limit(
+      obuf_limit.enabled() ? OutputGrowLimit(obuf_limit, c->obuf_soft_since_s, Clock::NowMs() / 1000)
+                           : std::numeric_limits<size_t>::max());
   commands::BlockRequest block;
   // CLIENT REPLY OFF / SKIP: the command's reply goes to a scratch buffer.
   const Client::ReplyMode mode = c->reply_mode();
@@ -505,7 +513,8 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
   // checks cost a few instructions when off (the default for normal
   // clients); the total of client memory is otherwise brought up to date
   // once per read batch (ProcessInput), which is enough when nothing evicts.
-  if (settings_.obuf_limits.Of(OutputClassFor(c->subscribed())).enabled()) {
+  if (settings_.obuf_limits.Of(OutputClassFor(c->subscribed())).enabled() ||
+      c->output().truncated()) {
     CloseOnOutputLimit(c, false);
   }
   if (settings_.client_eviction_limit != 0) UpdateClientMemory(c);

@@ -244,6 +244,34 @@ def test_big_reply_over_the_normal_limit(harness):
         c.close()
 
 
+
+def test_one_huge_reply_stops_growing_at_the_limit(harness):
+    """Redis stops queueing output for a client once it is over its hard
+    limit, in the middle of a reply too: one LRANGE whose reply is 20 MB
+    builds a little over the 1 MB limit, not 20 MB, before the client is
+    closed (the log line shows its omem when it was marked)."""
+    srv = harness.start()
+    c = RawConnection(srv.host, srv.port, timeout=30)
+    big = RawConnection(srv.host, srv.port, timeout=30)
+    try:
+        for _ in range(20):
+            assert c.call([b"RPUSH", b"l"] + [b"x" * 1000] * 1000).startswith(b":")
+        assert c.call([b"CONFIG", b"SET", b"client-output-buffer-limit",
+                       b"normal 1mb 0 0"]) == b"+OK\r\n"
+        assert big.call([b"CLIENT", b"SETNAME", b"huge"]) == b"+OK\r\n"
+        big.send(b"*4\r\n$6\r\nLRANGE\r\n$1\r\nl\r\n$1\r\n0\r\n$2\r\n-1\r\n")
+        # Nothing of the reply is written: the client is closed first.
+        assert big.read_until_closed(limit=30 << 20) == b""
+        m = re.search(r"Client id=\d+ .* name=huge .* omem=(\d+) .*cmd=lrange .*scheduled to "
+                      r"be closed ASAP for overcoming of output buffer limits\.", srv.log_text())
+        assert m, srv.log_text()
+        omem = int(m.group(1))
+        assert 1024 * 1024 <= omem < 2 * 1024 * 1024, omem
+        assert c.call([b"LLEN", b"l"]) == b":20000\r\n"
+    finally:
+        big.close()
+        c.close()
+
 # --- maxmemory-clients ------------------------------------------------------
 
 def partial_bulk(srv, name, size):

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -299,6 +300,44 @@ TEST(ChunkedBufferTest, SmallFirstChunksAreRecycledOnTheirThread) {
   EXPECT_TRUE(b.empty());
   b.Append("+PONG\r\n");
   EXPECT_EQ(b.ToString(), "+PONG\r\n");
+}
+
+// Past its grow limit a buffer queues nothing more that needs a new chunk
+// and says it was truncated; the chunk that crosses the limit is kept, so
+// allocated() is at or over the limit for the owner's check.
+TEST(ChunkedBufferTest, GrowLimitStopsGrowthAndMarksTruncated) {
+  ChunkedBuffer b;
+  b.set_grow_limit(3 * ChunkedBuffer::kChunkSize);
+  const std::string piece(1000, 'x');
+  for (int i = 0; i < 1000; ++i) b.Append(piece);  // 1 MB asked for
+  EXPECT_TRUE(b.truncated());
+  EXPECT_GE(b.allocated(), 3 * ChunkedBuffer::kChunkSize);
+  EXPECT_LT(b.allocated(), 4 * ChunkedBuffer::kChunkSize);
+  const size_t held = b.allocated();
+  b.AppendShared(std::make_shared<const std::string>(100000, 'y'));
+  EXPECT_EQ(b.allocated(), held);
+  // Clearing (the client freed, or a buffer reused) starts over.
+  b.Clear();
+  EXPECT_FALSE(b.truncated());
+  b.Append("+OK\r\n");
+  EXPECT_EQ(b.ToString(), "+OK\r\n");
+}
+
+TEST(ChunkedBufferTest, UnderItsGrowLimitNothingIsDropped) {
+  ChunkedBuffer b;
+  b.set_grow_limit(1 << 20);
+  const std::string big(100000, 'z');
+  b.Append(big);  // one chunk of its own size
+  b.AppendShared(std::make_shared<const std::string>(500, 's'));
+  EXPECT_FALSE(b.truncated());
+  EXPECT_EQ(b.size(), big.size() + 500);
+  // A single payload bigger than the limit is kept whole (as Redis adds the
+  // block that crosses); only what comes after it is dropped.
+  b.set_grow_limit(1000);
+  EXPECT_FALSE(b.truncated());
+  b.Append("more");
+  EXPECT_TRUE(b.truncated());
+  EXPECT_EQ(b.size(), big.size() + 500);
 }
 
 }  // namespace

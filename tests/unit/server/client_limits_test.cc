@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -61,6 +62,22 @@ TEST(OutputLimitReachedTest, ZeroSecondsActsOnTheSecondCheck) {
   EXPECT_FALSE(OutputLimitReached(l, 600, 100, &since));
   EXPECT_FALSE(OutputLimitReached(l, 600, 100, &since));
   EXPECT_TRUE(OutputLimitReached(l, 600, 101, &since));
+}
+
+TEST(OutputGrowLimitTest, HardLimitOrAnExpiredSoftOne) {
+  OutputBufferLimit l;
+  EXPECT_EQ(OutputGrowLimit(l, 0, 100), std::numeric_limits<size_t>::max());
+  l.hard_bytes = 1000;
+  EXPECT_EQ(OutputGrowLimit(l, 0, 100), 1000u);
+  l.soft_bytes = 500;
+  l.soft_seconds = 10;
+  EXPECT_EQ(OutputGrowLimit(l, 0, 100), 1000u);   // soft clock not running
+  EXPECT_EQ(OutputGrowLimit(l, 95, 100), 1000u);  // running, not long enough
+  EXPECT_EQ(OutputGrowLimit(l, 90, 100), 1000u);  // exactly soft_seconds: not yet
+  EXPECT_EQ(OutputGrowLimit(l, 89, 100), 500u);   // held longer: the soft limit
+  l.hard_bytes = 0;
+  EXPECT_EQ(OutputGrowLimit(l, 0, 100), std::numeric_limits<size_t>::max());
+  EXPECT_EQ(OutputGrowLimit(l, 50, 100), 500u);
 }
 
 TEST(ClientEvictionLimitTest, BytesPercentAndFloor) {

@@ -19,9 +19,11 @@ import pytest
 import redis
 
 from persist_common import client
+from waits import poll
 
 WRITERS = 4
 ROUNDS = 5
+MIN_PUSHES_PER_ROUND = 2
 
 
 @pytest.fixture(scope="module",
@@ -41,7 +43,9 @@ class Writer(threading.Thread):
         self.stop = False
 
     def run(self):
-        r = redis.Redis(host=self.srv.host, port=self.srv.port, socket_timeout=10)
+        # (Generous: an fsync on a busy disk may take seconds; the kill
+        # itself ends a call at once, by a reset.)
+        r = redis.Redis(host=self.srv.host, port=self.srv.port, socket_timeout=60)
         try:
             while not self.stop:
                 got = r.incr("counter:%d" % self.wid)
@@ -83,6 +87,14 @@ def test_no_acknowledged_write_is_lost_across_sigkills(harness):
         writers = [Writer(srv, w, counters[w], pushed[w]) for w in range(WRITERS)]
         for t in writers:
             t.start()
+        # Every writer gets some writes acknowledged before the kill, however
+        # slow the disk: under fsync-heavy load a fixed sleep alone could end
+        # a round before anything was written, and the final check failed.
+        started = list(pushed)
+        poll(lambda: all(t.pushed - started[w] >= MIN_PUSHES_PER_ROUND or not t.is_alive()
+                         for w, t in enumerate(writers)),
+             True, "every writer made progress in round %d" % round_no, limit=120)
+        assert all(t.is_alive() for t in writers), "a writer stopped before the kill"
         time.sleep(rng.uniform(0.2, 0.6))
         srv.proc.kill()
         srv.proc.wait()

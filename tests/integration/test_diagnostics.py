@@ -55,12 +55,16 @@ def test_exec_is_not_logged_but_its_commands_are(harness):
 
 
 def test_latency_monitor_records_slow_commands(harness):
-    srv = harness.start("--latency-monitor-threshold", "10", "--enable-debug-command", "yes")
+    # The threshold is high enough that no other command of the test reaches
+    # it, even one whose thread a loaded machine preempts for a while (at
+    # 10 ms, such a command added a second "command" or a "fast-command"
+    # event); DEBUG SLEEP is a lower bound on the one slow command.
+    srv = harness.start("--latency-monitor-threshold", "200", "--enable-debug-command", "yes")
     c = _conn(srv)
     try:
         assert c.call([b"LATENCY", b"LATEST"]) == b"*0\r\n"
         assert b"no latency spike" in c.call([b"LATENCY", b"DOCTOR"])
-        c.call([b"DEBUG", b"SLEEP", b"0.05"])
+        c.call([b"DEBUG", b"SLEEP", b"0.25"])
         latest = c.call([b"LATENCY", b"LATEST"])
         assert latest.startswith(b"*1\r\n*4\r\n$7\r\ncommand\r\n"), latest
         history = c.call([b"LATENCY", b"HISTORY", b"command"])

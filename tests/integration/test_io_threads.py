@@ -23,14 +23,31 @@ THREADS = ("--io-threads", "4", "--io-threads-do-reads", "yes",
 CLIENTS = 40
 
 
+def main_thread_in_debug_sleep(pid):
+    """Whether the server's main thread (tid == pid) waits in DEBUG SLEEP's
+    usleep (nanosleep), where its event loop would wait in epoll/poll/select."""
+    try:
+        with open("/proc/%d/task/%d/wchan" % (pid, pid)) as f:
+            if "nanosleep" in f.read():
+                return True
+        with open("/proc/%d/task/%d/syscall" % (pid, pid)) as f:
+            nr = f.read().split()[0]
+    except (OSError, IndexError):
+        return False
+    return nr in ("35", "230")  # x86-64 nanosleep, clock_nanosleep
+
+
 def send_all_at_once(srv, conns, payloads):
     """Sends each connection its payload while the server's main thread is
     held in DEBUG SLEEP: when it wakes, every one of them is readable at
-    once, so the batch goes to the I/O threads whatever the machine's speed."""
+    once, so the batch goes to the I/O threads whatever the machine's speed.
+    The sends start only once the sleep has begun (a fixed pause before them
+    could end before a loaded server even read the DEBUG SLEEP)."""
     sleeper = RawConnection(srv.host, srv.port, timeout=30)
     try:
-        sleeper.send(encode([b"DEBUG", b"SLEEP", b"0.3"]))
-        time.sleep(0.05)
+        sleeper.send(encode([b"DEBUG", b"SLEEP", b"0.5"]))
+        poll(lambda: main_thread_in_debug_sleep(srv.proc.pid), True,
+             "the main thread in DEBUG SLEEP")
         for c, p in zip(conns, payloads):
             c.send(p)
         assert sleeper.read_reply() == b"+OK\r\n"

@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from resp import RawConnection
+from waits import poll
 
 AGAINST_REDIS = os.environ.get("SPINDLE_TEST_AGAINST_REDIS") == "1"
 MB = 1024 * 1024
@@ -402,6 +403,35 @@ def test_allkeys_lru_keeps_recently_touched_keys(harness):
     hot_idle, cold_idle = p.execute()
     assert hot_idle < cold_idle, (hot_idle, cold_idle)
     assert hot_idle <= math.ceil(time.monotonic() - touched) + 1, hot_idle
+
+
+def test_inspecting_reads_leave_the_access_clock_alone(harness):
+    """EXISTS, TYPE and the TTL family look keys up with Redis's
+    LOOKUP_NOTOUCH, as OBJECT does: a key only inspected stays as idle (and
+    as evictable) as one nobody touched; GET does touch."""
+    srv, c = _start(harness, "allkeys-lru")
+    inspect = [["EXISTS"], ["TYPE"], ["TTL"], ["PTTL"], ["EXPIRETIME"], ["PEXPIRETIME"],
+               ["OBJECT", "ENCODING"], ["OBJECT", "IDLETIME"]]
+    keys = ["k%d" % i for i in range(len(inspect))]
+    c.mset({k: "v" for k in keys + ["untouched", "read"]})
+    c.expire("k2", 100000)
+    # The clock has moved on: the untouched key is idle (OBJECT does not touch).
+    poll(lambda: c.object("idletime", "untouched") >= 2, True, "idle time")
+    # One transaction: one clock for every command.
+    p = c.pipeline(transaction=True)
+    for argv, key in zip(inspect, keys):
+        if argv[0] == "OBJECT":
+            p.object(argv[1].lower(), key)
+        else:
+            p.execute_command(*argv, key)
+    p.get("read")
+    for key in keys + ["untouched", "read"]:
+        p.object("idletime", key)
+    idle = p.execute()[len(keys) + 1:]
+    untouched = idle[-2]
+    assert untouched >= 2
+    assert dict(zip(keys, idle)) == {k: untouched for k in keys}
+    assert idle[-1] == 0  # GET touched its key
 
 
 def test_allkeys_lfu_keeps_frequently_used_keys(harness):

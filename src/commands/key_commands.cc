@@ -13,17 +13,18 @@ namespace spindle::commands {
 namespace {
 
 // Counts every argument that names a live key, duplicates included. Redis
-// looks keys up for reading here, so hits and misses are counted.
+// looks keys up for reading here, so hits and misses are counted, without
+// touching their access clock (LOOKUP_NOTOUCH, as TYPE and the TTL family).
 void ExistsCommand(CommandContext& ctx) {
   int64_t count = 0;
   for (size_t j = 1; j < ctx.argc(); ++j) {
-    if (ctx.db->LookupRead(ctx.args[j], ctx.now_ms) != nullptr) ++count;
+    if (ctx.db->LookupReadNoTouch(ctx.args[j], ctx.now_ms) != nullptr) ++count;
   }
   ctx.reply->Integer(count);
 }
 
 void TypeCommand(CommandContext& ctx) {
-  storage::Value* v = ctx.db->LookupRead(ctx.args[1], ctx.now_ms);
+  storage::Value* v = ctx.db->LookupReadNoTouch(ctx.args[1], ctx.now_ms);
   ctx.reply->SimpleString(v == nullptr ? "none" : storage::ValueTypeName(v->type()));
 }
 
@@ -31,7 +32,7 @@ void TypeCommand(CommandContext& ctx) {
 // missing key, -1 for no TTL, else the remaining (or absolute) time; TTL
 // rounds milliseconds to the nearest second.
 void TtlGeneric(CommandContext& ctx, bool output_ms, bool output_abs) {
-  if (ctx.db->LookupRead(ctx.args[1], ctx.now_ms) == nullptr) {
+  if (ctx.db->LookupReadNoTouch(ctx.args[1], ctx.now_ms) == nullptr) {
     ctx.reply->Integer(-2);
     return;
   }

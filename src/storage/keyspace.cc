@@ -83,7 +83,14 @@ Value* Database::LookupWrite(std::string_view key, int64_t now_ms) {
 }
 
 Value* Database::LookupRead(std::string_view key, int64_t now_ms) {
-  Value* v = LookupWrite(key, now_ms);
+  return CountRead(key, LookupWrite(key, now_ms));
+}
+
+Value* Database::LookupReadNoTouch(std::string_view key, int64_t now_ms) {
+  return CountRead(key, LookupNoTouch(key, now_ms));
+}
+
+Value* Database::CountRead(std::string_view key, Value* v) {
   if (v) {
     ++stats_->keyspace_hits;
   } else {

@@ -96,6 +96,9 @@ class Database {
   // Lookup for a read: counts a keyspace hit or miss, and reports a miss as
   // a "keymiss" event (Redis's lookupKeyRead). nullptr if absent or expired.
   Value* LookupRead(std::string_view key, int64_t now_ms);
+  // The same read without touching the access clock (Redis's
+  // lookupKeyReadWithFlags(LOOKUP_NOTOUCH): EXISTS, TYPE, the TTL family).
+  Value* LookupReadNoTouch(std::string_view key, int64_t now_ms);
   // Lookup for a write (no hit/miss accounting). nullptr if absent or expired.
   Value* LookupWrite(std::string_view key, int64_t now_ms);
   // True if the key exists and is not expired (no hit/miss accounting).
@@ -224,6 +227,8 @@ class Database {
   void set_avg_ttl(int64_t ms) { avg_ttl_ = ms; }
 
  private:
+  // A read's accounting: a hit, or a miss and its "keymiss" event. Returns v.
+  Value* CountRead(std::string_view key, Value* v);
   int index_;
   KeyspaceStats* stats_;
   const KeyReadyHook* key_ready_;

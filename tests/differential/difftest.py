@@ -578,6 +578,7 @@ def run_stream(ref, test, seed, families, nops, verbose=False, out=sys.stdout,
             if reply != b"+OK\r\n":
                 raise RuntimeError("%s refused DEBUG SET-ACTIVE-EXPIRE 0: %r"
                                    % (side.label, reply))
+            side.active_expire = False  # runners that switch it restore this
         tails = (AofTail(ref.server), AofTail(test.server))
     dirty = (dirty_counter(ref), dirty_counter(test)) if check_dirty else None
     res = Result()

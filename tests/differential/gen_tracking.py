@@ -38,6 +38,7 @@ Determinism, and what it costs:
 """
 
 import re
+import time
 
 from gen_common import Op, random_case, side_pool
 from resp import ConnectionClosed, RawConnection, encode, parse_simple
@@ -280,9 +281,11 @@ class _Pool:
         # Gone on the server before anything else happens: only then is a
         # redirect to it broken, on both servers alike.
         ctl = self.conns["ctl"]
-        for _ in range(10000):
+        deadline = time.monotonic() + 30  # generous: a loaded machine is slow to see the close
+        while time.monotonic() < deadline:
             if ctl.call([b"CLIENT", b"LIST", b"ID", b"%d" % cid]) == b"$0\r\n\r\n":
                 return
+            time.sleep(0.001)
         raise RuntimeError("client %d never went away" % cid)
 
     def next_token(self):

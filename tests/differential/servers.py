@@ -55,7 +55,7 @@ class ServerProcess:
         argv += self.extra
         return argv
 
-    def start(self, ready_timeout=10.0, attempts=3):
+    def start(self, ready_timeout=30.0, attempts=3):
         last = None
         for _ in range(attempts):
             self.port = free_port(self.host)
@@ -101,7 +101,9 @@ class ServerProcess:
             if self.proc.poll() is None:
                 self.proc.terminate()
                 try:
-                    self.proc.wait(timeout=5)
+                    # Generous: a loaded machine may take seconds to shut
+                    # down, and tests read what the shutdown writes.
+                    self.proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
                     self.proc.wait(timeout=5)

@@ -92,11 +92,16 @@ def start_redis(*args):
 
 def run_to_exit(binary, args, cwd, timeout=30):
     """Runs a server that is expected to refuse to start; returns
-    (exit code, output)."""
-    p = subprocess.run([binary, "--port", str(servers.free_port()), "--bind", "127.0.0.1",
-                        "--save", ""] + list(args), cwd=cwd, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=timeout)
-    return p.returncode, p.stdout.decode(errors="replace")
+    (exit code, output). The port is bound before the data is loaded: if
+    another process took the free port first, again on another."""
+    for _ in range(3):
+        p = subprocess.run([binary, "--port", str(servers.free_port()), "--bind", "127.0.0.1",
+                            "--save", ""] + list(args), cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        out = p.stdout.decode(errors="replace")
+        if "Address already in use" not in out:
+            break
+    return p.returncode, out
 
 
 def wait_for(pred, timeout=30, step=0.05):

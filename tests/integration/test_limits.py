@@ -1,5 +1,6 @@
 """maxclients, idle timeout, and the select backend past FD_SETSIZE."""
 
+import re
 import resource
 import socket
 import time
@@ -7,6 +8,7 @@ import time
 import pytest
 
 from resp import ConnectionClosed, RawConnection
+from waits import poll
 
 MAXCLIENTS_ERR = b"-ERR max number of clients reached\r\n"
 
@@ -172,6 +174,8 @@ def test_idle_timeout_spares_monitors_and_subscribers(harness):
         assert mon.call([b"MONITOR"]) == b"+OK\r\n"
         assert sub.call([b"SUBSCRIBE", b"ch"]).startswith(b"*3\r\n")
         blk.send_command([b"BLPOP", b"nokey", b"0"])
+        poll(lambda: re.search(rb"blocked_clients:(\d+)", idle.call([b"INFO", b"clients"]))
+             .group(1), b"1", "BLPOP blocked")
         assert idle.call([b"PING"]) == b"+PONG\r\n"
         assert idle.read_until_closed() == b""  # the idle one goes
         time.sleep(2.5)  # well past the timeout for the others too

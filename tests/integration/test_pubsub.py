@@ -36,28 +36,28 @@ def test_redis_py_pubsub(server):
     p = r.pubsub()
     try:
         p.subscribe("news")
-        assert p.get_message(timeout=10) == {
+        assert p.get_message(timeout=30) == {
             "type": "subscribe", "pattern": None, "channel": b"news", "data": 1}
         p.psubscribe("n*", "ne?s")
-        got = [p.get_message(timeout=10) for _ in range(2)]
+        got = [p.get_message(timeout=30) for _ in range(2)]
         assert [(m["type"], m["channel"], m["data"]) for m in got] == [
             ("psubscribe", b"n*", 2), ("psubscribe", b"ne?s", 3)]
         assert r.publish("news", "hello") == 3
-        msgs = [p.get_message(timeout=10) for _ in range(3)]
+        msgs = [p.get_message(timeout=30) for _ in range(3)]
         assert msgs[0] == {"type": "message", "pattern": None, "channel": b"news",
                            "data": b"hello"}
         # Redis walks its pattern table in hash order: compare as a set.
         assert sorted((m["type"], m["pattern"], m["channel"], m["data"]) for m in msgs[1:]) == [
             ("pmessage", b"n*", b"news", b"hello"), ("pmessage", b"ne?s", b"news", b"hello")]
         assert r.publish("nothing-here", "x") == 1  # n*
-        assert p.get_message(timeout=10)["pattern"] == b"n*"
+        assert p.get_message(timeout=30)["pattern"] == b"n*"
         assert r.pubsub_channels() == [b"news"]
         assert r.pubsub_numsub("news", "other") == [(b"news", 1), (b"other", 0)]
         assert r.pubsub_numpat() == 2
         p.unsubscribe("news")
-        assert p.get_message(timeout=10)["type"] == "unsubscribe"
+        assert p.get_message(timeout=30)["type"] == "unsubscribe"
         p.punsubscribe()
-        got = [p.get_message(timeout=10) for _ in range(2)]
+        got = [p.get_message(timeout=30) for _ in range(2)]
         # PUNSUBSCRIBE without arguments: the patterns in subscription order.
         assert [(m["channel"], m["data"]) for m in got] == [(b"n*", 1), (b"ne?s", 0)]
         assert r.publish("news", "late") == 0

@@ -600,23 +600,38 @@ def test_bcast_redirect_to_resp2_subscriber(server, conns):
 # ---------------------------------------------------------------- expiry
 def test_expired_keys_invalidate(harness):
     srv = harness.start("--enable-debug-command", "yes")
+    # The first reads must run before the keys' TTL is over: on a pass too
+    # slow for that, the whole scenario again with a longer TTL.
+    for ttl_ms in (300, 3000, 30000):
+        if _expiry_scenario(srv, ttl_ms):
+            return
+    raise AssertionError("the reads never ran within the keys' TTL")
+
+
+def _expiry_scenario(srv, ttl_ms):
+    """False if the reads that must find the keys live came too late."""
     a = Conn(srv, 3)
     n = Conn(srv, 3)
     b = Conn(srv, 3)
     w = Conn(srv)
+    ttl = b"%d" % ttl_ms
     try:
+        assert w.cmd("FLUSHALL") == OK
         assert w.cmd("DEBUG", "SET-ACTIVE-EXPIRE", "0") == OK
         a.cmd("CLIENT", "TRACKING", "on")
         n.cmd("CLIENT", "TRACKING", "on", "NOLOOP")
         b.cmd("CLIENT", "TRACKING", "on", "BCAST", "NOLOOP", "PREFIX", "e")
         w.cmd("MSET", "ea", "v", "en", "v")
-        w.cmd("PEXPIRE", "ea", "300")
-        w.cmd("PEXPIRE", "en", "300")
+        start = time.monotonic()  # the TTLs end after start + ttl_ms
+        w.cmd("PEXPIRE", "ea", ttl)
+        w.cmd("PEXPIRE", "en", ttl)
         # One message per event-loop iteration: per command here.
         assert b.drain() == _inv("ea", "en") + _inv("ea") + _inv("en")
-        assert a.cmd("GET", "ea") == b"$1\r\nv\r\n"
-        assert n.cmd("GET", "en") == b"$1\r\nv\r\n"
-        time.sleep(0.4)
+        got = (a.cmd("GET", "ea"), n.cmd("GET", "en"))
+        if time.monotonic() - start >= ttl_ms / 1000:
+            return False  # answered within the TTL: certainly read live
+        assert got == (b"$1\r\nv\r\n", b"$1\r\nv\r\n")
+        time.sleep(ttl_ms / 1000 + 0.1)
         # Found expired by its reader's GET: deleted, with an invalidation
         # for the reader after its reply; the key is tracked again.
         assert a.raw("GET", "ea") == b"_\r\n" + _inv("ea")
@@ -627,10 +642,11 @@ def test_expired_keys_invalidate(harness):
         # BCAST NOLOOP: an expired key has no modifier; the prefix's clients
         # are told, the one whose read expired it too.
         assert b.drain() == _inv("ea") + _inv("ea") + _inv("en")
-        w.cmd("SET", "ek", "v", "PX", "300")
+        w.cmd("SET", "ek", "v", "PX", ttl)
         assert b.drain() == _inv("ek")
-        time.sleep(0.4)
+        time.sleep(ttl_ms / 1000 + 0.1)
         assert b.raw("GET", "ek") == b"_\r\n" + _inv("ek")
+        return True
     finally:
         for c in (a, n, b, w):
             c.close()

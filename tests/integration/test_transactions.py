@@ -126,9 +126,19 @@ def test_waiters_are_served_after_exec_in_fifo_order(server):
 def test_watch_key_expiring_fails_exec(server):
     c = _conn(server)
     try:
-        c.call([b"SET", b"wx", b"v", b"PX", b"30"])
-        assert c.call([b"WATCH", b"wx"]) == b"+OK\r\n"
-        time.sleep(0.1)
+        # The key must still be live when WATCH runs: that holds when SET
+        # and WATCH were answered within its TTL (the server ran both within
+        # that interval); on a slower pass, again with a longer TTL.
+        for ttl_ms in (30, 300, 3000, 30000):
+            start = time.monotonic()
+            c.call([b"SET", b"wx", b"v", b"PX", b"%d" % ttl_ms])
+            assert c.call([b"WATCH", b"wx"]) == b"+OK\r\n"
+            if time.monotonic() - start < ttl_ms / 1000:
+                break
+            assert c.call([b"UNWATCH"]) == b"+OK\r\n"
+        else:
+            raise AssertionError("SET and WATCH never ran within 30 s")
+        time.sleep(ttl_ms / 1000 + 0.07)  # then it expires
         c.call([b"MULTI"])
         c.call([b"PING"])
         assert c.call([b"EXEC"]) == b"*-1\r\n"

@@ -24,7 +24,12 @@ def test_unix_socket_serves_and_reports_address(harness):
             data += chunk
         assert data == b"+OK\r\n$1\r\n1\r\n"
         s.sendall(b"*2\r\n$6\r\nCLIENT\r\n$4\r\nINFO\r\n")
-        info = s.recv(4096)
+        info = b""
+        while not (info.startswith(b"$") and b"\r\n" in info and
+                   len(info) >= info.index(b"\r\n") + 4 + int(info[1:info.index(b"\r\n")])):
+            chunk = s.recv(4096)  # the bulk reply may come in pieces
+            assert chunk, "connection closed early"
+            info += chunk
         assert (b"addr=%s:0 laddr=%s:0 " % (path.encode(), path.encode())) in info
         assert b" flags=U " in info
         s.close()

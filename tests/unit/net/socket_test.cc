@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 
 namespace spindle::net {
@@ -70,7 +71,10 @@ TEST(ListenTcp, LoopbackAcceptAndAddresses) {
 
   int client = ConnectV4(port);
   int conn = -1;
-  for (int i = 0; i < 1000 && conn < 0; ++i) {
+  // Polled until a generous deadline: on a loaded machine the kernel may
+  // queue the connection some time after connect() returned.
+  const auto accept_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (conn < 0 && std::chrono::steady_clock::now() < accept_deadline) {
     conn = Accept(lfd, &peer, &err);
     if (conn < 0) usleep(1000);
   }
@@ -118,7 +122,10 @@ TEST(ListenTcp, Ipv6Loopback) {
   PeerAddress peer;
   int err = 0;
   int conn = -1;
-  for (int i = 0; i < 1000 && conn < 0; ++i) {
+  // Polled until a generous deadline: on a loaded machine the kernel may
+  // queue the connection some time after connect() returned.
+  const auto accept_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (conn < 0 && std::chrono::steady_clock::now() < accept_deadline) {
     conn = Accept(*l, &peer, &err);
     if (conn < 0) usleep(1000);
   }

@@ -4,7 +4,9 @@ Every server binds to 127.0.0.1 on a free port, logs to a temp file, and is
 killed by `stop()` (callers use try/finally or fixtures so this always runs).
 """
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -26,6 +28,21 @@ def is_redis(binary):
     return os.path.basename(binary).startswith("redis-server")
 
 
+_scratch_root = None
+
+
+def scratch_dir(prefix):
+    """A fresh directory for one server's files or one test's, under a root
+    made once per process and removed when the process exits: a whole test
+    run otherwise leaves thousands of work directories in /tmp (45,000 and
+    4.6 GB on a development machine after a few sessions)."""
+    global _scratch_root
+    if _scratch_root is None:
+        _scratch_root = tempfile.mkdtemp(prefix="spindle-tests-")
+        atexit.register(shutil.rmtree, _scratch_root, True)
+    return tempfile.mkdtemp(prefix=prefix, dir=_scratch_root)
+
+
 class ServerProcess:
     """One server process; `args` are extra `--name value` arguments and
     `config_file`, if given, goes first on the command line (as redis-server
@@ -42,7 +59,7 @@ class ServerProcess:
         self.name = name or os.path.basename(binary)
         self.proc = None
         self.port = None
-        self.workdir = tempfile.mkdtemp(prefix="spindle-test-")
+        self.workdir = scratch_dir("spindle-test-")
         self.log_path = os.path.join(self.workdir, "server.log")
         self.log_file = None
 

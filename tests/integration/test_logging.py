@@ -2,8 +2,8 @@
 
 import os
 import re
-import tempfile
 
+import servers  # noqa: E402  (conftest puts tests/differential on sys.path)
 from resp import RawConnection
 
 # <pid>:<role> <dd Mon yyyy HH:MM:SS.mmm> <mark> <message>
@@ -13,7 +13,7 @@ SIGNAL_LINE = re.compile(rb"^\d+:signal-handler \(\d+\) .+$")
 
 
 def test_logfile_lines_have_redis_format(harness):
-    path = os.path.join(tempfile.mkdtemp(prefix="spindle-log-"), "server.log")
+    path = os.path.join(servers.scratch_dir("spindle-log-"), "server.log")
     srv = harness.start("--logfile", path, "--loglevel", "verbose")
     c = RawConnection(srv.host, srv.port, timeout=30)
     assert c.call([b"PING"]) == b"+PONG\r\n"
@@ -31,7 +31,7 @@ def test_logfile_lines_have_redis_format(harness):
 
 
 def test_loglevel_warning_drops_notices(harness):
-    path = os.path.join(tempfile.mkdtemp(prefix="spindle-log-"), "server.log")
+    path = os.path.join(servers.scratch_dir("spindle-log-"), "server.log")
     srv = harness.start("--logfile", path, "--loglevel", "warning")
     c = RawConnection(srv.host, srv.port, timeout=30)
     assert c.call([b"CONFIG", b"GET", b"loglevel"]) == \

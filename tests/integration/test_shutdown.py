@@ -2,16 +2,16 @@
 
 import os
 import signal
-import tempfile
 
 import pytest
 
+import servers  # noqa: E402  (conftest puts tests/differential on sys.path)
 from resp import ConnectionClosed, RawConnection
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_shuts_down_cleanly(harness, sig):
-    pidfile = os.path.join(tempfile.mkdtemp(prefix="spindle-pid-"), "server.pid")
+    pidfile = os.path.join(servers.scratch_dir("spindle-pid-"), "server.pid")
     srv = harness.start("--pidfile", pidfile)
     c = RawConnection(srv.host, srv.port, timeout=30)
     assert c.call([b"SET", b"k", b"v"]) == b"+OK\r\n"

@@ -58,7 +58,7 @@ class Certs:
 def certs():
     if shutil.which("openssl") is None:
         pytest.fail("the openssl command is needed (Debian package openssl)")
-    d = tempfile.mkdtemp(prefix="spindle-tls-")
+    d = servers.scratch_dir("spindle-tls-")
     for ca, cn in (("ca", "Spindle Test CA"), ("other-ca", "Other CA")):
         _openssl("req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt",
                  "ec_paramgen_curve:prime256v1", "-keyout", ca + ".key",

@@ -3,13 +3,13 @@
 import os
 import socket
 import stat
-import tempfile
 
+import servers  # noqa: E402  (conftest puts tests/differential on sys.path)
 from resp import RawConnection
 
 
 def test_unix_socket_serves_and_reports_address(harness):
-    path = os.path.join(tempfile.mkdtemp(prefix="spindle-unix-"), "s.sock")
+    path = os.path.join(servers.scratch_dir("spindle-unix-"), "s.sock")
     srv = harness.start("--unixsocket", path, "--unixsocketperm", "700")
     try:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o700

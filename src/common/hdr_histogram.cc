@@ -47,19 +47,6 @@ HdrHistogram::HdrHistogram(int64_t lowest, int64_t highest, int significant_figu
   counts_ = std::make_unique<int64_t[]>(static_cast<size_t>(counts_len_));
 }
 
-int32_t HdrHistogram::BucketOf(int64_t value) const {
-  // The power of two just above the value (at least the sub-bucket count),
-  // less the bits the sub-buckets and the unit take.
-  const int32_t pow2_ceiling =
-      64 - __builtin_clzll(static_cast<uint64_t>(value | sub_bucket_mask_));
-  return pow2_ceiling - unit_magnitude_ - (sub_bucket_half_count_magnitude_ + 1);
-}
-
-int32_t HdrHistogram::IndexOf(int64_t value) const {
-  const int32_t bucket = BucketOf(value);
-  return Index(bucket, SubBucketOf(value, bucket));
-}
-
 int64_t HdrHistogram::ValueAtIndex(int32_t index) const {
   int32_t bucket = (index >> sub_bucket_half_count_magnitude_) - 1;
   int32_t sub_bucket = (index & (sub_bucket_half_count_ - 1)) + sub_bucket_half_count_;
@@ -81,17 +68,6 @@ int64_t HdrHistogram::SizeOfEquivalentRange(int64_t value) const {
   const int32_t sub_bucket = SubBucketOf(value, bucket);
   const int32_t width_bucket = sub_bucket >= sub_bucket_count_ ? bucket + 1 : bucket;
   return int64_t{1} << (unit_magnitude_ + width_bucket);
-}
-
-bool HdrHistogram::Record(int64_t value) {
-  if (value < 0) return false;
-  const int32_t index = IndexOf(value);
-  if (index < 0 || index >= counts_len_) return false;
-  ++counts_[index];
-  ++total_count_;
-  if (value != 0 && value < min_) min_ = value;
-  if (value > max_) max_ = value;
-  return true;
 }
 
 void HdrHistogram::Reset() {

@@ -35,7 +35,17 @@ class HdrHistogram {
 
   // Counts one value. False, and nothing counted, for a negative value or
   // one beyond the last slot (callers clamp first, as Redis does).
-  bool Record(int64_t value);
+  // Inline: the server records on every command.
+  bool Record(int64_t value) {
+    if (value < 0) return false;
+    const int32_t index = IndexOf(value);
+    if (index < 0 || index >= counts_len_) return false;
+    ++counts_[index];
+    ++total_count_;
+    if (value != 0 && value < min_) min_ = value;
+    if (value > max_) max_ = value;
+    return true;
+  }
   void Reset();
 
   int64_t total_count() const { return total_count_; }
@@ -65,7 +75,10 @@ class HdrHistogram {
   // values beyond the highest trackable), the lowest value a slot holds and
   // its count.
   int32_t counts_len() const { return counts_len_; }
-  int32_t IndexOf(int64_t value) const;
+  int32_t IndexOf(int64_t value) const {
+    const int32_t bucket = BucketOf(value);
+    return Index(bucket, SubBucketOf(value, bucket));
+  }
   int64_t ValueAtIndex(int32_t index) const;
   int64_t CountAtIndex(int32_t index) const { return counts_[index]; }
 
@@ -111,7 +124,13 @@ class HdrHistogram {
   };
 
  private:
-  int32_t BucketOf(int64_t value) const;
+  // The power of two just above the value (at least the sub-bucket count),
+  // less the bits the sub-buckets and the unit take.
+  int32_t BucketOf(int64_t value) const {
+    const int32_t pow2_ceiling =
+        64 - __builtin_clzll(static_cast<uint64_t>(value | sub_bucket_mask_));
+    return pow2_ceiling - unit_magnitude_ - (sub_bucket_half_count_magnitude_ + 1);
+  }
   int32_t SubBucketOf(int64_t value, int32_t bucket) const {
     return static_cast<int32_t>(value >> (bucket + unit_magnitude_));
   }

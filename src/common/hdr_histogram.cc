@@ -73,8 +73,20 @@ int64_t HdrHistogram::SizeOfEquivalentRange(int64_t value) const {
 void HdrHistogram::Reset() {
   std::fill(counts_.get(), counts_.get() + counts_len_, 0);
   total_count_ = 0;
-  min_ = INT64_MAX;
-  max_ = 0;
+}
+
+int64_t HdrHistogram::Min() const {
+  for (int32_t i = 0; i < counts_len_; ++i) {
+    if (counts_[i] != 0) return ValueAtIndex(i);
+  }
+  return 0;
+}
+
+int64_t HdrHistogram::Max() const {
+  for (int32_t i = counts_len_ - 1; i >= 0; --i) {
+    if (counts_[i] != 0) return HighestEquivalent(ValueAtIndex(i));
+  }
+  return 0;
 }
 
 int64_t HdrHistogram::ValueAtPercentile(double percentile) const {

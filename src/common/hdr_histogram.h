@@ -42,17 +42,16 @@ class HdrHistogram {
     if (index < 0 || index >= counts_len_) return false;
     ++counts_[index];
     ++total_count_;
-    if (value != 0 && value < min_) min_ = value;
-    if (value > max_) max_ = value;
     return true;
   }
   void Reset();
 
   int64_t total_count() const { return total_count_; }
-  // The smallest non-zero and the largest value recorded, as recorded
-  // (INT64_MAX and 0 while empty).
-  int64_t min_recorded() const { return min_; }
-  int64_t max_recorded() const { return max_; }
+  // The lowest value equivalent to the smallest value recorded, and the
+  // highest equivalent to the largest (hdr_min / hdr_max); 0 while empty.
+  // Found from the counts, so that recording keeps no extremes.
+  int64_t Min() const;
+  int64_t Max() const;
 
   // The value at a percentile (0..100, more is taken as 100): the highest
   // value equivalent to the recorded value at which the cumulative count
@@ -148,8 +147,6 @@ class HdrHistogram {
   int32_t bucket_count_;
   int32_t counts_len_;
   int64_t total_count_ = 0;
-  int64_t min_ = INT64_MAX;
-  int64_t max_ = 0;
   std::unique_ptr<int64_t[]> counts_;
 };
 

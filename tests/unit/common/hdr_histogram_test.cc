@@ -93,6 +93,8 @@ TEST(HdrHistogramTest, RecordCountsAndRefusesOutOfRange) {
   HdrHistogram h = RedisHistogram();
   EXPECT_EQ(h.total_count(), 0);
   EXPECT_EQ(h.ValueAtPercentile(50), 0);
+  EXPECT_EQ(h.Min(), 0);
+  EXPECT_EQ(h.Max(), 0);
   EXPECT_TRUE(h.Record(8031));
   EXPECT_TRUE(h.Record(8000));
   EXPECT_FALSE(h.Record(-1));
@@ -101,8 +103,10 @@ TEST(HdrHistogramTest, RecordCountsAndRefusesOutOfRange) {
   EXPECT_FALSE(h.Record(256LL << 22));
   EXPECT_EQ(h.total_count(), 3);
   EXPECT_EQ(h.CountAtIndex(h.IndexOf(8000)), 2);
-  EXPECT_EQ(h.min_recorded(), 8000);
-  EXPECT_EQ(h.max_recorded(), (256LL << 22) - 1);
+  EXPECT_EQ(h.Min(), 8000);
+  EXPECT_EQ(h.Max(), (256LL << 22) - 1);
+  h.Record(3);
+  EXPECT_EQ(h.Min(), 3);
   h.Reset();
   EXPECT_EQ(h.total_count(), 0);
   EXPECT_EQ(h.CountAtIndex(h.IndexOf(8000)), 0);

@@ -47,8 +47,8 @@ TEST_F(LatencyTrackingTest, RecordsNanosecondsClampedToTheRange) {
   ASSERT_NE(set.stats.latency, nullptr);
   const HdrHistogram& h = *set.stats.latency;
   EXPECT_EQ(h.total_count(), 3);
-  EXPECT_EQ(h.min_recorded(), 1);
-  EXPECT_EQ(h.max_recorded(), 1000000000);
+  EXPECT_EQ(h.Min(), 1);
+  EXPECT_EQ(h.Max(), 1002438655);  // 1e9's highest equivalent value
   EXPECT_EQ(h.CountAtIndex(h.IndexOf(8000)), 1);
 }
 

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/hdr_histogram.h"
 #include "protocol/reply_builder.h"
 #include "storage/encoding_limits.h"
 #include "storage/keyspace.h"
@@ -44,6 +45,9 @@ struct BlockRequest {
   bool requested = false;
   std::vector<std::string> keys;
   int64_t deadline_ms = 0;  // unix ms; 0 waits forever
+  // Set by the dispatcher: how long the run that blocked took (Redis's
+  // c->duration), part of the command's latency once it is served.
+  int64_t ran_us = 0;
 };
 
 // Propagation (Redis's call() with alsoPropagate, rewriteClientCommandVector
@@ -204,12 +208,15 @@ std::span<const char* const> CommandFlagNames();
 std::span<const char* const> AclCategoryNames();
 
 // INFO commandstats counters of one command (Redis's calls, microseconds,
-// rejected_calls, failed_calls). Updated by the dispatcher on the main thread.
+// rejected_calls, failed_calls) and its latency histogram (Redis's
+// latency_histogram: LATENCY HISTOGRAM, INFO latencystats), created at the
+// first recorded call. Updated by the dispatcher on the main thread.
 struct CommandStats {
   uint64_t calls = 0;
   uint64_t usec = 0;
   uint64_t rejected_calls = 0;  // refused before running (arity, NOAUTH ...)
   uint64_t failed_calls = 0;    // ran and answered an error
+  std::unique_ptr<HdrHistogram> latency;  // nanoseconds; null until recorded
 };
 
 // Keys that follow a key count (LMPOP, SINTERCARD, ZUNIONSTORE ...), as

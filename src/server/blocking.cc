@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/clock.h"
+#include "server/latency_tracking.h"
 #include "server/server.h"
 
 namespace spindle::server {
@@ -32,6 +33,7 @@ void Server::BlockClient(Client* c, std::span<const std::string_view> args,
   }
   state->db = c->db_index();
   state->deadline_ms = request.deadline_ms;
+  state->blocked_run_us = request.ran_us;
   for (const std::string& k : state->keys) waiters_[WaitKey(state->db, k)].push_back(c->id());
   if (state->deadline_ms > 0) {
     int64_t delay = std::max<int64_t>(0, state->deadline_ms - Clock::NowMs());
@@ -118,11 +120,16 @@ void Server::ServeReadyKeys() {
 
 // A wait that ends without the command running again (timeout, CLIENT
 // UNBLOCK) still counts as one call, as Redis's updateStatsOnUnblock.
-void Server::CountUnblockedCall(Client* c, bool failed) {
+// Redis 7.0.15 records the latency (the run that blocked) for CLIENT UNBLOCK
+// but not for a timeout.
+void Server::CountUnblockedCall(Client* c, bool failed, bool record_latency) {
   const commands::CommandSpec* cmd = commands_.Find(c->blocked_state()->args[0]);
   if (cmd == nullptr) return;
   ++cmd->stats.calls;
   if (failed) ++cmd->stats.failed_calls;
+  if (record_latency && settings_.latency_tracking) {
+    RecordCommandLatency(*cmd, c->blocked_state()->blocked_run_us);
+  }
 }
 
 void Server::OnBlockTimeout(uint64_t client_id) {
@@ -133,7 +140,7 @@ void Server::OnBlockTimeout(uint64_t client_id) {
   // Redis 7.0 (replyToBlockedClientTimedOut) answers every list, sorted-set
   // and stream timeout with a null array, BLMOVE and BRPOPLPUSH included.
   c->reply().NullArray();
-  CountUnblockedCall(c, false);
+  CountUnblockedCall(c, false, false);
   UnblockClient(c);
   OutputAppended(c);
   unblocked_.push_back(client_id);
@@ -145,12 +152,13 @@ bool Server::UnblockByRequest(Client* c, bool with_error) {
     uint64_t before = c->reply().errors_written();
     c->reply().Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
     CountErrors(c, before);
-    CountUnblockedCall(c, true);
-    UnblockClient(c);
   } else {
-    OnBlockTimeout(c->id());
-    return true;
+    c->reply().NullArray();  // the timeout's reply
   }
+  // Redis 7.0.15's CLIENT UNBLOCK counts the call as failed either way, and
+  // records its latency (a timeout does neither).
+  CountUnblockedCall(c, true, true);
+  UnblockClient(c);
   OutputAppended(c);
   unblocked_.push_back(c->id());
   return true;

@@ -59,6 +59,7 @@ struct BlockedState {
   int db = 0;
   int64_t deadline_ms = 0;  // 0: forever
   net::TimerId timer = 0;
+  int64_t blocked_run_us = 0;  // the run that blocked (latency tracking)
 };
 
 class Client : public commands::Session, public net::FdHandler {

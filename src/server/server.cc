@@ -15,6 +15,7 @@
 #include "common/strings.h"
 #include "net/socket.h"
 #include "protocol/errors.h"
+#include "server/latency_tracking.h"
 #include "server/server_commands.h"
 #include "storage/keyspace_events.h"
 
@@ -639,6 +640,14 @@ void Server::RunCommand(Client* c, std::span<const std::string_view> args,
       if (ctx.block == nullptr || !ctx.block->requested) {
         ++cmd->stats.calls;
         RecordDuration(c, cmd, args, duration_us);
+        if (settings_.latency_tracking) {
+          // A served blocked command counts the run that blocked too.
+          const int64_t blocked_run_us =
+              reprocessing_ && c->blocked() ? c->blocked_state()->blocked_run_us : 0;
+          RecordCommandLatency(*cmd, duration_us + blocked_run_us);
+        }
+      } else {
+        ctx.block->ran_us = duration_us;
       }
       // Monitors see a command once, after it ran (or blocked).
       if (!reprocessing_) FeedMonitors(c, cmd, args);
@@ -735,6 +744,18 @@ void Server::RefreshSettings() {
   settings_.slowlog_log_slower_than_us = num("slowlog-log-slower-than");
   settings_.slowlog_max_len = static_cast<size_t>(num("slowlog-max-len"));
   settings_.latency_monitor_threshold_ms = num("latency-monitor-threshold");
+  settings_.latency_tracking = get("latency-tracking") == "yes";
+  settings_.latency_percentiles.clear();
+  {
+    // Validated by CONFIG SET: numbers in [0, 100], space-separated.
+    const std::string percentiles = get("latency-tracking-info-percentiles");
+    const char* p = percentiles.c_str();
+    char* end = nullptr;
+    for (double v = std::strtod(p, &end); end != p; v = std::strtod(p, &end)) {
+      settings_.latency_percentiles.push_back(v);
+      p = end;
+    }
+  }
   settings_.tracking_table_max_keys = static_cast<size_t>(num("tracking-table-max-keys"));
   settings_.obuf_limits = OutputBufferLimits::Parse(get("client-output-buffer-limit"));
   // maxmemory is read as configured (its own accounting is not this one's).

@@ -85,6 +85,8 @@ struct RuntimeSettings {
   int64_t slowlog_log_slower_than_us = 10000;  // < 0: off
   size_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold_ms = 0;    // 0: off
+  bool latency_tracking = true;                // per-command histograms (latency_tracking.h)
+  std::vector<double> latency_percentiles = {50, 99, 99.9};  // INFO latencystats
   size_t tracking_table_max_keys = 1000000;    // 0: no limit
   size_t acllog_max_len = 128;
   OutputBufferLimits obuf_limits;              // client-output-buffer-limit
@@ -377,7 +379,7 @@ class Server {
   void OnKeyReady(int db, std::string_view key);
   void ServeReadyKeys();
   void OnBlockTimeout(uint64_t client_id);
-  void CountUnblockedCall(Client* c, bool failed);
+  void CountUnblockedCall(Client* c, bool failed, bool record_latency);
   static std::string WaitKey(int db, std::string_view key);
   void RefreshSettings();
   // client_control.cc: shows a command that ran to the monitors.

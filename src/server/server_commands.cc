@@ -13,6 +13,7 @@
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
+#include "server/latency_tracking.h"
 #include "server/server.h"
 #include "server/server_commands.h"
 #include "server/version.h"
@@ -329,6 +330,14 @@ void InfoCommandStats(Server& s, InfoWriter& w) {
   });
 }
 
+// Redis 7.0's genRedisInfoStringLatencyStats: with latency-tracking off only
+// the header (the histograms stay, LATENCY HISTOGRAM still shows them).
+void InfoLatencyStats(Server& s, InfoWriter& w) {
+  w.Section("Latencystats");
+  if (!s.settings().latency_tracking) return;
+  w.text() += LatencyStatsInfo(s.commands(), s.settings().latency_percentiles);
+}
+
 void InfoKeyspace(Server& s, InfoWriter& w) {
   w.Section("Keyspace");
   for (int i = 0; i < s.keyspace().count(); ++i) {
@@ -578,6 +587,7 @@ std::string InfoText(Server& s, std::span<const std::string_view> sections) {
   if (wanted("cpu")) InfoCpu(w);
   if (extra("commandstats")) InfoCommandStats(s, w);
   if (wanted("errorstats")) InfoErrorStats(s, w);
+  if (extra("latencystats")) InfoLatencyStats(s, w);
   if (wanted("keyspace")) InfoKeyspace(s, w);
   return std::move(w.text());
 }

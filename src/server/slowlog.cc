@@ -10,6 +10,7 @@
 #include "protocol/errors.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/latency_tracking.h"
 #include "server/server.h"
 #include "server/server_commands.h"
 
@@ -331,6 +332,27 @@ void LatencyDoctor(CommandContext& ctx) {
   ctx.reply->Verbatim(report);
 }
 
+// LATENCY HISTOGRAM [command ...] (Redis's latencyCommand "histogram"): a
+// map of command name -> {calls, histogram_usec: {usec: cumulative calls}}.
+void LatencyHistogram(CommandContext& ctx) {
+  const auto targets = LatencyHistogramTargets(ServerOf(ctx).commands(), ctx.args.subspan(2));
+  ctx.reply->MapHeader(targets.size());
+  for (const commands::CommandSpec* cmd : targets) {
+    const HdrHistogram& h = *cmd->stats.latency;
+    ctx.reply->Bulk(cmd->name);
+    ctx.reply->MapHeader(2);
+    ctx.reply->Bulk("calls");
+    ctx.reply->Integer(h.total_count());
+    ctx.reply->Bulk("histogram_usec");
+    const auto cdf = LatencyCdf(h);
+    ctx.reply->MapHeader(cdf.size());
+    for (const auto& [usec, cumulative] : cdf) {
+      ctx.reply->Integer(usec);
+      ctx.reply->Integer(cumulative);
+    }
+  }
+}
+
 constexpr const char* kLatencyHelp[] = {
     "DOCTOR",
     "    Return a human readable latency analysis report.",
@@ -395,6 +417,12 @@ void RegisterDiagnosticCommands(commands::CommandTable* table) {
   latency.subcommands.push_back(Diag("latency|doctor", 2, admin, LatencyDoctor,
                                      "Return a human readable latency analysis report.",
                                      "2.8.13", "O(1)"));
+  latency.subcommands.push_back(Diag("latency|histogram", -2, admin, LatencyHistogram,
+                                     "Return the cumulative distribution of latencies of a "
+                                     "subset of commands or all.",
+                                     "7.0.0",
+                                     "O(N) where N is the number of commands with latency "
+                                     "information being retrieved."));
   latency.subcommands.push_back(Diag("latency|help", 2, kCmdLoading | kCmdStale, LatencyHelp,
                                      "Show helpful text about the different subcommands.",
                                      "2.8.13", "O(1)"));

@@ -187,7 +187,8 @@ _STABLE_DIRECTIVES = ["maxclients", "databases", "hz", "timeout", "tcp-keepalive
                       "lfu-decay-time", "lazyfree-lazy-eviction", "maxmemory-clients",
                       "client-output-buffer-limit", "protected-mode", "acllog-max-len",
                       "acl-pubsub-default", "aclfile", "tls-port", "tls-auth-clients",
-                      "tls-protocols", "tls-ciphersuites", "tls-session-caching"]
+                      "tls-protocols", "tls-ciphersuites", "tls-session-caching",
+                      "latency-tracking", "latency-tracking-info-percentiles"]
 
 
 def gen_config(rng, ctx):
@@ -220,7 +221,16 @@ def gen_config(rng, ctx):
             ["acl-pubsub-default", "bogus"], ["aclfile", "/tmp/x.acl"],
             ["tls-port", "70000"], ["tls-port", "x"], ["tls-auth-clients", "maybe"],
             ["tls-session-caching", "maybe"], ["tls-session-cache-size", "-1"],
+            # latency tracking: numbers in [0, 100], one space apart
+            ["latency-tracking", "maybe"],
+            ["latency-tracking-info-percentiles", rng.choice(
+                ["abc", "50 abc", "50  99", " 50", "50 ", "nan", "50,99", "101", "50 -1",
+                 "inf", "1e3", "100.0000001", "0x"])],
         ]))]
+    if r < 0.93:
+        # Valid percentile lists, kept as "%f" without trailing zeros.
+        return [Op(["CONFIG", "SET", "latency-tracking-info-percentiles", rng.choice(
+            ["50 99 99.9", "99 50", ".5", "1e1 50.50", "0x10", "-0", "", "0 100", "12.500"])])]
     return [Op(rng.choice([["CONFIG"], ["CONFIG", "SET", "hz"], ["CONFIG", "GET"],
                            ["CONFIG", "bogus"], ["CONFIG", "HELP"],
                            ["CONFIG", "RESETSTAT", "x"]]))]
@@ -237,6 +247,8 @@ def gen_diagnostics(rng, ctx):
         ["LATENCY", "HELP"], ["LATENCY", "nosuch"], ["LATENCY"],
         ["LATENCY", "HISTORY", "nosuch-event"], ["LATENCY", "GRAPH", "nosuch-event"],
         ["LATENCY", "RESET", "nosuch-event"], ["LATENCY", "HISTORY"],
+        # Names that have no calls: an empty map.
+        ["LATENCY", "HISTOGRAM", rng.choice(["nosuch", "", "set|x", "config|get|x", "|get"])],
         ["CLIENT", "PAUSE"], ["CLIENT", "PAUSE", rng.choice(["x", "-1", "1.5", ""])],
         ["CLIENT", "PAUSE", "10", rng.choice(["foo", "", "writes"])],
         ["CLIENT", "PAUSE", "10", "WRITE", "extra"], ["CLIENT", "UNPAUSE", "x"],

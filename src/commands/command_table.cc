@@ -110,6 +110,15 @@ void CommandTable::Add(CommandSpec spec) {
   commands_.emplace(std::move(key), std::move(owned));
 }
 
+void CommandTable::AddAbsent(CommandSpec spec) {
+  // A command implemented since the list was generated is the real one.
+  if (commands_.find(Lower(spec.name)) != commands_.end()) return;
+  spec.absent = true;
+  for (auto& sub : spec.subcommands) sub.absent = true;
+  absent_.push_back(std::make_unique<CommandSpec>(std::move(spec)));
+  order_.push_back(absent_.back().get());
+}
+
 const CommandSpec* CommandTable::FindOriginal(std::string_view full_name) const {
   std::string lower = Lower(full_name);
   std::string_view base = lower;

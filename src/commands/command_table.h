@@ -260,6 +260,9 @@ struct CommandSpec {
   // the bit ACL selectors keep for it (Redis's redisCommand.id).
   uint32_t id = 0;
 
+  // A Redis command Spindle does not implement, kept for ACL only
+  // (CommandTable::AddAbsent): never callable.
+  bool absent = false;
   bool is_container() const { return !subcommands.empty(); }
   bool ArityOk(size_t argc) const {
     return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
@@ -324,6 +327,13 @@ class CommandTable {
   // `to` is taken.
   bool Rename(std::string_view from, std::string_view to, std::string* err);
 
+  // Adds a Redis 7.0 command Spindle does not implement (name, arity, ACL
+  // categories and subcommands only), for ACL alone: ACL rules may name it,
+  // ACL CAT lists it, and ACL GETUSER / LIST describe users over the same
+  // command set as Redis (its category fit counts every command). It is not
+  // callable: Find does not see it, COMMAND and INFO do not list it.
+  void AddAbsent(CommandSpec spec);
+
   // Numbers every command and subcommand densely from 0 (CommandSpec::id),
   // in table order, subcommands after their container. Call after the last
   // Add; id_count() is one past the largest id.
@@ -346,7 +356,7 @@ class CommandTable {
   template <typename Fn>
   void ForEachCallable(Fn&& fn) const {
     for (const auto& c : order_) {
-      if (!IsDisabled(c)) fn(*c);
+      if (!c->absent && !IsDisabled(c)) fn(*c);
     }
   }
   // Whether rename-command gave the command no name at all.
@@ -364,10 +374,15 @@ class CommandTable {
   std::vector<const CommandSpec*> order_;
   // Commands renamed to "" (still owned: clients may point at them).
   std::vector<std::unique_ptr<CommandSpec>> disabled_;
+  // AddAbsent's entries.
+  std::vector<std::unique_ptr<CommandSpec>> absent_;
   size_t id_count_ = 0;
 };
 
 // Families register themselves here (one function per *_commands.cc).
+// Redis 7.0's commands that Spindle lacks, as AddAbsent entries
+// (absent_commands.cc; call after every family, before AssignIds).
+void RegisterAbsentCommands(CommandTable* table);
 void RegisterStringCommands(CommandTable* table);
 void RegisterKeyCommands(CommandTable* table);
 void RegisterKeyspaceCommands(CommandTable* table);

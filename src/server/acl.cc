@@ -413,14 +413,21 @@ std::string AclSelector::DescribeCommands(const CommandTable& table) const {
       if (applied[j]) continue;
       const uint64_t flag = 1ull << j;
       unsigned long on = 0, off = 0;
-      // Top-level commands only, as Redis counts over server.orig_commands.
-      table.ForEach([&](const CommandSpec& cmd) {
+      // Every command and subcommand in the category counts, as Redis's
+      // ACLCountCategoryBitsForCommands recurses into subcommands: with
+      // +client's sixteen @connection subcommands, +select +echo +client is
+      // best described from +@connection.
+      auto count = [&](const CommandSpec& cmd) {
         if (!(cmd.acl_categories & flag)) return;
         if (temp.CommandBit(cmd.id)) {
           ++on;
         } else {
           ++off;
         }
+      };
+      table.ForEach([&](const CommandSpec& cmd) {
+        count(cmd);
+        for (const auto& sub : cmd.subcommands) count(sub);
       });
       unsigned long diff = additive ? off : on;
       unsigned long same = additive ? on : off;

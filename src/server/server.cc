@@ -129,6 +129,8 @@ void Server::RegisterCommands() {
   RegisterDiagnosticCommands(&commands_);
   RegisterPubSubCommands(&commands_);
   RegisterAclCommands(&commands_);
+  // Last, so the implemented commands keep their ids and table order.
+  commands::RegisterAbsentCommands(&commands_);
   commands_.AssignIds();
   acl_ = std::make_unique<Acl>(&commands_);
   flushall_ = commands_.Find("flushall");

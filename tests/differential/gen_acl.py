@@ -10,8 +10,9 @@ Where Redis answers in an order of its own the comparison is canonical:
   - ACL LIST / GETUSER: Redis lists the single-command rules after the
     categories in its command dict's order, random per process: within each
     selector the command tokens after the first (+@all / -@all) are sorted.
-    Rules use only categories whose commands both servers have (see
-    CATEGORIES), so the categories Redis picks to describe a user are ours;
+    Both servers' tables hold the same commands for ACL (Spindle keeps the
+    ones it does not implement too), so the categories Redis picks to
+    describe a user are ours;
   - ACL LOG: age-seconds and client-info (timing, ports, buffer sizes) are
     left out; every other field is compared.
 """
@@ -28,19 +29,23 @@ KEYS = [b"ka", b"kb", b"ra", b"rb", b"wa", b"wb", b"x", b"rwa"]
 CHANNELS = [b"ch1", b"chx", b"news", b"n1", b"x"]
 PATTERNS = [b"ch*", b"news", b"n*", b"*"]
 
-# Commands both servers know (names, subcommands and first arguments).
+# Commands both servers know for ACL (names, subcommands and first arguments).
 RULE_COMMANDS = [b"get", b"set", b"del", b"incr", b"lpush", b"lrange", b"hset", b"hget",
                  b"sadd", b"smembers", b"sunionstore", b"rename", b"exists", b"mget",
                  b"mset", b"publish", b"subscribe", b"psubscribe", b"config", b"config|get",
                  b"config|set", b"client|id", b"client", b"select", b"ping", b"echo",
                  b"expire", b"type", b"zadd", b"zrange", b"acl|whoami", b"acl", b"copy",
-                 b"lmove", b"getdel", b"strlen", b"append"]
+                 b"lmove", b"getdel", b"strlen", b"append",
+                 # Redis commands Spindle does not implement (ACL only)
+                 b"wait", b"geoadd", b"xadd", b"eval", b"cluster|info", b"cluster", b"pfadd"]
 FIRST_ARGS = [b"select|0", b"select|1", b"echo|a"]
-# Categories whose commands are the same on both servers (ACL CAT): in the
-# others Redis has commands Spindle lacks (streams, geo, scripting, cluster
-# ...), so a rule such as +@admin -@dangerous leaves different commands.
-CATEGORIES = [b"all", b"string", b"hash", b"list", b"set", b"sortedset", b"pubsub",
-              b"transaction"]
+# Every category: Spindle's table holds Redis's commands it does not
+# implement too, for ACL (CommandTable::AddAbsent), so each category has the
+# same commands on both servers and Redis's best-fit description is ours.
+CATEGORIES = [b"all", b"keyspace", b"read", b"write", b"set", b"sortedset", b"list", b"hash",
+              b"string", b"bitmap", b"hyperloglog", b"geo", b"stream", b"pubsub", b"admin",
+              b"fast", b"slow", b"blocking", b"dangerous", b"connection", b"transaction",
+              b"scripting"]
 KEY_RULES = [b"~k*", b"~x", b"%R~r*", b"%W~w*", b"%RW~rw*", b"~*", b"allkeys", b"resetkeys",
              b"%R~x", b"~"]
 CHANNEL_RULES = [b"&ch*", b"&news", b"&n1", b"&*", b"allchannels", b"resetchannels", b"&x"]

@@ -129,5 +129,36 @@ TEST(CommandTableTest, NumKeysAsRedisGenericGetKeys) {
   EXPECT_FALSE(ping.HasKeys());
 }
 
+// Redis's commands Spindle lacks are in the table for ACL only: ACL sees
+// them (ForEach, FindOriginal, ids), clients never (Find, ForEachCallable,
+// size); an implemented command wins over an absent entry of its name.
+TEST(CommandTableTest, AbsentCommandsAreForAclOnly) {
+  CommandTable t;
+  t.Add(Make("get", 2, kCmdReadOnly | kCmdFast, kAclString));
+  RegisterAbsentCommands(&t);
+  CommandSpec get_again = Make("get", 2, 0, kAclConnection);
+  t.AddAbsent(std::move(get_again));
+  t.AssignIds();
+  EXPECT_EQ(t.Find("wait"), nullptr);
+  EXPECT_EQ(t.size(), 1u);
+  const CommandSpec* wait = t.FindOriginal("WAIT");
+  ASSERT_NE(wait, nullptr);
+  EXPECT_TRUE(wait->absent);
+  EXPECT_EQ(wait->arity, 3);
+  EXPECT_EQ(wait->acl_categories, kAclConnection | kAclSlow);
+  const CommandSpec* info = t.FindOriginal("cluster|info");
+  ASSERT_NE(info, nullptr);
+  EXPECT_TRUE(info->absent);
+  EXPECT_GT(info->id, t.FindOriginal("cluster")->id);
+  EXPECT_FALSE(t.FindOriginal("get")->absent);
+  EXPECT_EQ(t.FindOriginal("get")->acl_categories & kAclConnection, 0u);
+  size_t callable = 0, all = 0;
+  t.ForEachCallable([&](const CommandSpec&) { ++callable; });
+  t.ForEach([&](const CommandSpec&) { ++all; });
+  EXPECT_EQ(callable, 1u);
+  EXPECT_GT(all, 60u);  // Redis 7.0's 240 commands less the 179 Spindle has, and get
+  EXPECT_GT(t.id_count(), all);  // subcommands have ids too
+}
+
 }  // namespace
 }  // namespace spindle::commands

@@ -1271,6 +1271,10 @@ Status Config::LoadText(std::string_view text, int depth) {
     }
     if ((name == "rename-command" && argv.size() == 3) || (name == "user" && argv.size() >= 2) ||
         (name == "loadmodule" && argv.size() >= 2)) {
+      if (deferred_check_ && name != "loadmodule") {
+        const std::string err = deferred_check_(argv);
+        if (!err.empty()) return fail(linenum, line, err);
+      }
       deferred_.push_back(argv);
       continue;
     }

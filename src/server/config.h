@@ -127,6 +127,14 @@ class Config {
   // them yet (docs/CONFIG.md).
   const std::vector<std::vector<std::string>>& deferred_directives() const { return deferred_; }
 
+  // Checks each `user` and `rename-command` line while the file is read, as
+  // Redis does (its command table exists before it reads the config): a
+  // non-empty answer is the error of Redis's FATAL CONFIG FILE ERROR block
+  // for that line. Set by main (MakeDeferredDirectiveCheck); none in tests
+  // that load configs on their own.
+  using DeferredCheck = std::function<std::string(const std::vector<std::string>& argv)>;
+  void set_deferred_check(DeferredCheck check) { deferred_check_ = std::move(check); }
+
   // The path of the loaded config file ("" if none), for CONFIG REWRITE and
   // INFO server's config_file.
   const std::string& file() const { return file_; }
@@ -195,6 +203,7 @@ class Config {
   // the whole snapshot CONFIG SET needs to roll back.
   std::vector<std::string> current_;
   std::vector<std::vector<std::string>> deferred_;
+  DeferredCheck deferred_check_;
   bool reading_file_ = false;
   bool save_loaded_ = false;
   std::string file_;

@@ -18,6 +18,7 @@
 #include "common/logging.h"
 #include "server/config.h"
 #include "server/server.h"
+#include "server/server_commands.h"
 #include "server/version.h"
 
 namespace {
@@ -124,6 +125,9 @@ int main(int argc, char** argv) {
   spindle::server::CommandLine command_line = spindle::server::ParseCommandLine(args);
 
   Config config;
+  // `user` and `rename-command` lines are checked as they are read, with
+  // the line in Redis's FATAL CONFIG FILE ERROR block on error.
+  config.set_deferred_check(spindle::server::MakeDeferredDirectiveCheck());
   spindle::Status st = config.Load(command_line);
   if (!st.ok()) {
     if (st.code() == spindle::Status::Code::kIOError) {

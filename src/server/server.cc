@@ -112,26 +112,30 @@ Server::~Server() {
   listeners_.clear();
 }
 
-void Server::RegisterCommands() {
-  commands::RegisterStringCommands(&commands_);
-  commands::RegisterKeyCommands(&commands_);
-  commands::RegisterKeyspaceCommands(&commands_);
-  commands::RegisterListCommands(&commands_);
-  commands::RegisterSetCommands(&commands_);
-  commands::RegisterHashCommands(&commands_);
-  commands::RegisterSortedSetCommands(&commands_);
-  commands::RegisterSortCommands(&commands_);
-  commands::RegisterDumpCommands(&commands_);
-  RegisterConnectionCommands(&commands_);
-  RegisterServerCommands(&commands_);
-  RegisterPersistenceCommands(&commands_);
-  RegisterTransactionCommands(&commands_);
-  RegisterDiagnosticCommands(&commands_);
-  RegisterPubSubCommands(&commands_);
-  RegisterAclCommands(&commands_);
+void RegisterAllCommands(commands::CommandTable* table) {
+  commands::RegisterStringCommands(table);
+  commands::RegisterKeyCommands(table);
+  commands::RegisterKeyspaceCommands(table);
+  commands::RegisterListCommands(table);
+  commands::RegisterSetCommands(table);
+  commands::RegisterHashCommands(table);
+  commands::RegisterSortedSetCommands(table);
+  commands::RegisterSortCommands(table);
+  commands::RegisterDumpCommands(table);
+  RegisterConnectionCommands(table);
+  RegisterServerCommands(table);
+  RegisterPersistenceCommands(table);
+  RegisterTransactionCommands(table);
+  RegisterDiagnosticCommands(table);
+  RegisterPubSubCommands(table);
+  RegisterAclCommands(table);
   // Last, so the implemented commands keep their ids and table order.
-  commands::RegisterAbsentCommands(&commands_);
-  commands_.AssignIds();
+  commands::RegisterAbsentCommands(table);
+  table->AssignIds();
+}
+
+void Server::RegisterCommands() {
+  RegisterAllCommands(&commands_);
   acl_ = std::make_unique<Acl>(&commands_);
   flushall_ = commands_.Find("flushall");
   exec_ = commands_.Find("exec");

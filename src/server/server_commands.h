@@ -3,7 +3,9 @@
 // COMMAND, INFO, CONFIG, TIME, SHUTDOWN). They live in the server layer
 // because they reach above the keyspace; data commands live in src/commands.
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "commands/command_table.h"
 
@@ -29,6 +31,17 @@ void RegisterAclCommands(commands::CommandTable* table);
 // CLIENT TRACKING / CACHING / GETREDIR / TRACKINGINFO (tracking_commands.cc),
 // added to the CLIENT container being built.
 void RegisterTrackingCommands(commands::CommandSpec* client);
+
+// Every command family, then Redis's commands Spindle lacks (for ACL), then
+// ids: the server's table, and the scratch one config checks use.
+void RegisterAllCommands(commands::CommandTable* table);
+
+// The check Config runs on `user` and `rename-command` lines while it reads
+// the file (Config::set_deferred_check), as Redis 7.0 does: user rules are
+// tried on a scratch user (unknown commands and categories pass here and
+// fail at start, as ACLAppendUserForLoading lets ENOENT through), renames on
+// a scratch table, in order.
+std::function<std::string(const std::vector<std::string>&)> MakeDeferredDirectiveCheck();
 
 // The client handle behind a command context (always a server::Client).
 Client* ClientOf(commands::CommandContext& ctx);

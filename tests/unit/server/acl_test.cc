@@ -15,18 +15,7 @@ class AclTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     table_ = new commands::CommandTable();
-    commands::RegisterStringCommands(table_);
-    commands::RegisterKeyCommands(table_);
-    commands::RegisterKeyspaceCommands(table_);
-    commands::RegisterListCommands(table_);
-    commands::RegisterSetCommands(table_);
-    commands::RegisterHashCommands(table_);
-    commands::RegisterSortedSetCommands(table_);
-    RegisterConnectionCommands(table_);
-    RegisterServerCommands(table_);
-    RegisterPubSubCommands(table_);
-    RegisterAclCommands(table_);
-    table_->AssignIds();
+    RegisterAllCommands(table_);
   }
   static void TearDownTestSuite() { delete table_; }
 

@@ -524,6 +524,10 @@ void Server::ExecuteCommand(Client* c, std::span<const std::string_view> args) {
       c->output().truncated()) {
     CloseOnOutputLimit(c, false);
   }
+  // The bound is for this command's reply only: output queued later (pub/sub
+  // messages, a served BLPOP) is checked as it arrives, and a soft limit
+  // whose clock was cleared meanwhile must start a new clock, not close.
+  c->output().set_grow_limit(std::numeric_limits<size_t>::max());
   if (settings_.client_eviction_limit != 0) UpdateClientMemory(c);
   // Writes may have made keys ready for blocked clients: serve them now, in
   // the order the keys became ready, before the next command runs.

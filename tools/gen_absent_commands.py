@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes src/commands/absent_commands.inc: the name, arity and ACL
 categories of every Redis 7.0 command (and subcommand) Spindle does not
-implement, read from a running redis-server's COMMAND INFO.
+implement, read from redis-server's COMMAND reply.
 
 Why: ACL rules and their descriptions are computed over the whole command
 table (Redis's server.orig_commands). +@connection also allows WAIT,
@@ -10,10 +10,11 @@ and an aclfile written for Redis may name +geoadd. With these entries in the
 table (never callable: see CommandTable::AddAbsent) ACL SETUSER, ACL CAT,
 ACL GETUSER and ACL LIST see what Redis sees.
 
-    tools/gen_absent_commands.py [--port 6379] > src/commands/absent_commands.inc
+    tools/gen_absent_commands.py [--spindle PATH] > src/commands/absent_commands.inc
 
-The server must be redis-server 7.0 with no modules loaded. Commands are
-compared with a Spindle built from this tree (--spindle PATH).
+It starts Debian's redis-server (7.0, no modules) and a Spindle built from
+this tree (default build/spindle-server) on free ports, and lists what the
+first has and the second does not.
 """
 import argparse
 import os

@@ -25,19 +25,12 @@ constexpr AbsentRow kRows[] = {
 };
 
 uint64_t Categories(std::string_view text) {
-  const auto names = AclCategoryNames();
   uint64_t bits = 0;
   while (!text.empty()) {
     const size_t sp = text.find(' ');
-    const std::string_view word = text.substr(0, sp);
-    bool known = false;
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (word == names[i]) {
-        bits |= uint64_t{1} << i;
-        known = true;
-      }
-    }
-    if (!known) std::abort();  // the generated table names a category we lack
+    const uint64_t bit = AclCategoryByName(text.substr(0, sp));
+    if (bit == 0) std::abort();  // the generated table names a category we lack
+    bits |= bit;
     text = sp == std::string_view::npos ? std::string_view() : text.substr(sp + 1);
   }
   return bits;

@@ -1,7 +1,10 @@
 #include "commands/command_table.h"
 
 #include <cctype>
+#include <iterator>
 #include <memory>
+
+#include "common/strings.h"
 
 namespace spindle::commands {
 namespace {
@@ -42,6 +45,13 @@ void ApplyImplicitCategories(CommandSpec* spec) {
 
 std::span<const char* const> CommandFlagNames() { return kFlagNames; }
 std::span<const char* const> AclCategoryNames() { return kAclNames; }
+
+uint64_t AclCategoryByName(std::string_view name) {
+  for (size_t i = 0; i < std::size(kAclNames); ++i) {
+    if (EqualsIgnoreCase(kAclNames[i], name)) return uint64_t{1} << i;
+  }
+  return 0;
+}
 
 CommandSpec MakeCommand(std::string name, int arity, uint32_t flags, uint64_t acl_categories,
                         KeyRange keys, Handler handler, std::string summary, std::string since,

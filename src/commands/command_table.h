@@ -206,6 +206,9 @@ inline constexpr uint32_t kCmdUnreportedFlags =
 // Names of the flags and categories, indexed by bit position.
 std::span<const char* const> CommandFlagNames();
 std::span<const char* const> AclCategoryNames();
+// A category's bit from its name, any case ("String" -> kAclString); 0 if
+// there is no such category.
+uint64_t AclCategoryByName(std::string_view name);
 
 // INFO commandstats counters of one command (Redis's calls, microseconds,
 // rejected_calls, failed_calls) and its latency histogram (Redis's

@@ -105,14 +105,6 @@ ChannelArgs ChannelArgsOf(const CommandSpec& cmd) {
   return ChannelArgs::kNone;
 }
 
-uint64_t CategoryByName(std::string_view name) {
-  auto names = commands::AclCategoryNames();
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (EqualsIgnoreCase(names[i], name)) return 1ull << i;
-  }
-  return 0;
-}
-
 bool IsLowerHex64(std::string_view s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -284,7 +276,7 @@ AclError AclSelector::Apply(std::string_view op, const CommandTable& table) {
       channels_.emplace_back(channel);
     }
   } else if (op.size() >= 2 && (op[0] == '+' || op[0] == '-') && op[1] == '@') {
-    uint64_t category = CategoryByName(op.substr(2));
+    uint64_t category = commands::AclCategoryByName(op.substr(2));
     if (category == 0) return AclError::kUnknownCommand;
     SetCategory(table, category, op[0] == '+');
   } else if (!op.empty() && op[0] == '+') {

@@ -434,10 +434,7 @@ void AclCat(CommandContext& ctx) {
     for (const char* n : names) ctx.reply->Bulk(n);
     return;
   }
-  uint64_t flag = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (EqualsIgnoreCase(names[i], ctx.args[2])) flag = 1ull << i;
-  }
+  const uint64_t flag = commands::AclCategoryByName(ctx.args[2]);
   if (flag == 0) {
     ctx.reply->Error("ERR Unknown category '" + std::string(ctx.args[2].substr(0, 128)) + "'");
     return;

@@ -244,13 +244,7 @@ void CommandList(CommandContext& ctx) {
     ctx.reply->Error(protocol::kErrSyntax);
     return;
   }
-  uint64_t cat_bit = 0;
-  if (filter == kAclCat) {
-    auto names = commands::AclCategoryNames();
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (EqualsIgnoreCase(arg, names[i])) cat_bit = 1ull << i;
-    }
-  }
+  const uint64_t cat_bit = filter == kAclCat ? commands::AclCategoryByName(arg) : 0;
   std::vector<std::string_view> names;
   auto consider = [&](const CommandSpec& cmd) {
     bool keep = filter == kNone || (filter == kAclCat && (cmd.acl_categories & cat_bit)) ||

@@ -41,18 +41,7 @@ using spindle::server::ParseAclFile;
 const spindle::commands::CommandTable& Table() {
   static const spindle::commands::CommandTable* table = [] {
     auto* t = new spindle::commands::CommandTable();
-    spindle::commands::RegisterStringCommands(t);
-    spindle::commands::RegisterKeyCommands(t);
-    spindle::commands::RegisterKeyspaceCommands(t);
-    spindle::commands::RegisterListCommands(t);
-    spindle::commands::RegisterSetCommands(t);
-    spindle::commands::RegisterHashCommands(t);
-    spindle::commands::RegisterSortedSetCommands(t);
-    spindle::server::RegisterConnectionCommands(t);
-    spindle::server::RegisterServerCommands(t);
-    spindle::server::RegisterPubSubCommands(t);
-    spindle::server::RegisterAclCommands(t);
-    t->AssignIds();
+    spindle::server::RegisterAllCommands(t);
     return t;
   }();
   return *table;
